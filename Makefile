@@ -1,0 +1,50 @@
+# Two entry points: `make run` (the demo province on SQLite at http://127.0.0.1:8000)
+# and `make test` (lint, type checks and the whole suite). Each installs what it needs.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ECHARTS := src/kechuang/web/static/vendor/echarts/echarts.min.js
+SCALE ?= 1.0
+SEED ?= 2023
+PYTEST_ARGS ?=
+
+.PHONY: run test setup lint pytest assets debs-test openapi bench clean
+
+run: setup
+	$(BIN)/kechuang demo --scale $(SCALE) --seed $(SEED)
+
+test: setup debs-test lint pytest
+
+setup: $(STAMP) $(ECHARTS)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -e ".[dev]"
+	@touch $@
+
+$(ECHARTS):
+	bash scripts/fetch-echarts.sh $(dir $(ECHARTS))
+
+debs-test:
+	bash scripts/ensure-debs.sh chromium fonts-wqy-microhei
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy src
+	$(BIN)/kechuang check --fail-level WARNING
+	$(BIN)/kechuang makemigrations --check --dry-run
+
+pytest: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+openapi: setup
+	$(BIN)/kechuang export_openapi openapi.json
+
+bench: setup
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) var src/kechuang/web/static/vendor

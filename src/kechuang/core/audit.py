@@ -1,0 +1,98 @@
+"""The audit trail: every write records who, when and what changed, in its transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from kechuang.core.models import AuditEntry
+
+Snapshot = dict[str, Any]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def snapshot(obj: models.Model) -> Snapshot:
+    """The concrete field values of `obj`, JSON-ready (foreign keys as ids)."""
+    out: Snapshot = {}
+    for f in obj._meta.concrete_fields:
+        if f.primary_key or f.name in ("created_at", "updated_at"):
+            continue
+        out[f.name] = _plain(getattr(obj, f.attname))
+    return out
+
+
+def diff(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> dict[str, list]:
+    before = before or {}
+    after = after or {}
+    keys = list(dict.fromkeys([*before, *after]))
+    return {
+        k: [before.get(k), after.get(k)]
+        for k in keys
+        if before.get(k) != after.get(k)
+    }
+
+
+def entry(
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    before: Snapshot | None,
+    after: Snapshot | None,
+    *,
+    source: str = "web",
+    batch: str = "",
+) -> AuditEntry:
+    return AuditEntry(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        changes=diff(before, after),
+        source=source,
+        batch=batch,
+    )
+
+
+def record(
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    before: Snapshot | None,
+    after: Snapshot | None,
+    *,
+    source: str = "web",
+    batch: str = "",
+) -> AuditEntry | None:
+    """Write one entry; an update that changed nothing writes none."""
+    e = entry(actor, action, obj, before, after, source=source, batch=batch)
+    if action == AuditEntry.Action.UPDATE and not e.changes:
+        return None
+    e.save()
+    return e
+
+
+def record_many(entries: Iterable[AuditEntry], batch_size: int = 5000) -> int:
+    items = list(entries)
+    AuditEntry.objects.bulk_create(items, batch_size=batch_size)
+    return len(items)
+
+
+def history(obj: models.Model) -> models.QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
+    ).select_related("actor")

@@ -1,0 +1,140 @@
+"""Who may see and change what: the one place where scope is decided (DESIGN.md §1).
+
+Every scoped model declares a `ScopePolicy` naming the lookups that tie a row to a city,
+a zone or an organisation. Selectors call `visible()`; services call `require_edit()`.
+Views and API handlers never filter by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+
+from kechuang.core.roles import Role
+
+M = TypeVar("M", bound=models.Model)
+NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class ScopePolicy:
+    city: str | None = None  # lookup to the reporting unit (Region) of the row
+    zone: str | None = None  # lookup to the HighTechZone of the row
+    own: dict[str, str] = field(default_factory=dict)  # role -> lookup of the owner's id
+    public: Q | None = None  # rows that anyone, even anonymous, may read
+    consent: str | None = None  # lookup to the enterprise, for banks with consent
+    editable_by_owner: bool = True
+
+
+def _policy(model: type[models.Model]) -> ScopePolicy:
+    policy = getattr(model, "scope_policy", None)
+    if not isinstance(policy, ScopePolicy):
+        raise TypeError(f"{model.__name__} declares no scope_policy")
+    return policy
+
+
+def role_of(user: Any) -> str | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return Role.PROVINCE_ADMIN
+    return user.role or None
+
+
+def _lookup(path: str, suffix: str = "") -> str:
+    return f"{path}{suffix}" if path != "pk" else "pk"
+
+
+def visible_q(model: type[models.Model], user: Any) -> Q:
+    """The rows of `model` that `user` may read, as a Q object."""
+    policy = _policy(model)
+    public = policy.public if policy.public is not None else NOTHING
+    role = role_of(user)
+    if role == Role.PROVINCE_ADMIN:
+        return Q()
+    if role == Role.CITY_ADMIN and policy.city:
+        return Q(**{_lookup(policy.city, "_id"): user.city_id}) | public
+    if role == Role.ZONE_ADMIN and policy.zone:
+        return Q(**{_lookup(policy.zone, "_id"): user.zone_id}) | public
+    q = public
+    if role in policy.own and user.organization_id is not None:
+        q |= Q(**{policy.own[role]: user.organization_id})
+    if role == Role.BANK and policy.consent and user.organization_id is not None:
+        q |= consent_q(policy.consent, user.organization_id)
+    return q
+
+
+def consent_q(enterprise_path: str, bank_id: int, on: date | None = None) -> Q:
+    """Enterprises that granted `bank_id` a consent that is in force `on` (today)."""
+    on = on or date.today()
+    prefix = "" if enterprise_path == "pk" else f"{enterprise_path}__"
+    return Q(
+        **{
+            f"{prefix}consents__bank_id": bank_id,
+            f"{prefix}consents__granted_on__lte": on,
+            f"{prefix}consents__expires_on__gte": on,
+            f"{prefix}consents__revoked_at__isnull": True,
+        }
+    )
+
+
+def visible(queryset: models.QuerySet[M], user: Any) -> models.QuerySet[M]:
+    q = visible_q(queryset.model, user)
+    if q == NOTHING:
+        return queryset.none()
+    qs = queryset.filter(q)
+    policy = _policy(queryset.model)
+    # Joins through consents can repeat a row.
+    return qs.distinct() if policy.consent and role_of(user) == Role.BANK else qs
+
+
+def editable_q(model: type[models.Model], user: Any) -> Q:
+    """The rows `user` may change: admins within their city, owners their own records."""
+    policy = _policy(model)
+    role = role_of(user)
+    if role == Role.PROVINCE_ADMIN:
+        return Q()
+    if role == Role.CITY_ADMIN and policy.city:
+        return Q(**{_lookup(policy.city, "_id"): user.city_id})
+    if policy.editable_by_owner and role in policy.own and user.organization_id is not None:
+        return Q(**{policy.own[role]: user.organization_id})
+    return NOTHING
+
+
+def can_edit(user: Any, obj: models.Model) -> bool:
+    q = editable_q(type(obj), user)
+    if q == NOTHING:
+        return False
+    return type(obj)._default_manager.filter(q, pk=obj.pk).exists()
+
+
+def can_view(user: Any, obj: models.Model) -> bool:
+    q = visible_q(type(obj), user)
+    if q == NOTHING:
+        return False
+    return type(obj)._default_manager.filter(q, pk=obj.pk).exists()
+
+
+def can_create(user: Any, model: type[models.Model], *, city_id: str | None = None) -> bool:
+    """Admins create registry records: the province anywhere, a city bureau in its city."""
+    role = role_of(user)
+    if role == Role.PROVINCE_ADMIN:
+        return True
+    policy = _policy(model)
+    return bool(
+        role == Role.CITY_ADMIN and policy.city and (city_id is None or city_id == user.city_id)
+    )
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied("not allowed for this user")
+
+
+def require_edit(user: Any, obj: models.Model) -> None:
+    require(can_edit(user, obj))

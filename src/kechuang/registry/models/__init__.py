@@ -1,0 +1,39 @@
+from kechuang.registry.models.enterprise import (
+    Award,
+    Enterprise,
+    EnterpriseYear,
+    Incident,
+    ListEntry,
+    StandardLed,
+)
+from kechuang.registry.models.organizations import (
+    Bank,
+    BankBranch,
+    DataConsent,
+    Institution,
+    ServiceInstitution,
+)
+from kechuang.registry.models.platforms import (
+    Person,
+    Platform,
+    PlatformInvestment,
+    PlatformMember,
+)
+
+__all__ = [
+    "Award",
+    "Bank",
+    "BankBranch",
+    "DataConsent",
+    "Enterprise",
+    "EnterpriseYear",
+    "Incident",
+    "Institution",
+    "ListEntry",
+    "Person",
+    "Platform",
+    "PlatformInvestment",
+    "PlatformMember",
+    "ServiceInstitution",
+    "StandardLed",
+]

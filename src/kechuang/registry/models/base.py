@@ -1,0 +1,65 @@
+"""What every registered organisation has in common."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.core import uscc
+from kechuang.core.models import HighTechZone, Region, TimeStampedModel
+
+
+def validate_uscc(value: str) -> None:
+    try:
+        parsed = uscc.parse(value)
+    except uscc.USCCError as exc:
+        raise ValidationError(
+            _("统一社会信用代码无效:%(reason)s"), code="uscc", params={"reason": str(exc)}
+        ) from exc
+    if parsed.value != value:
+        raise ValidationError(_("统一社会信用代码须为18位大写、无空格"), code="uscc_format")
+
+
+def money(verbose: str, **kw: object) -> models.DecimalField:
+    """Yuan, exact to the fen."""
+    return models.DecimalField(
+        verbose, max_digits=18, decimal_places=2, null=True, blank=True, **kw  # type: ignore[arg-type]
+    )
+
+
+class Organization(TimeStampedModel):
+    uscc = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    name = models.CharField(_("名称"), max_length=200, db_index=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("所在区县"), on_delete=models.PROTECT, related_name="+"
+    )
+    city = models.ForeignKey(
+        Region, verbose_name=_("所属市(统计单元)"), on_delete=models.PROTECT, related_name="+",
+        limit_choices_to={"level__in": ["city", "reporting_unit"]},
+    )
+    zone = models.ForeignKey(
+        HighTechZone, verbose_name=_("所在高新区"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    contact = models.CharField(_("联系人"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        city_code = self.city_id or ""
+        region_code = self.region_id or ""
+        # The Shenfu zone reports as its own unit; its firms sit in Shenyang or Fushun counties.
+        if city_code.isdigit() and region_code and region_code[:4] != city_code[:4]:
+            raise ValidationError(
+                {"region": _("所在区县不属于所选的市")}, code="region_city_mismatch"
+            )

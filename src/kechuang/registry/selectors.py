@@ -1,0 +1,84 @@
+"""Reads from the registry, always restricted to what the acting user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from kechuang.core import scoping
+from kechuang.core.audit import history
+from kechuang.core.models import AuditEntry
+from kechuang.registry.models import (
+    Bank,
+    Enterprise,
+    EnterpriseYear,
+    Institution,
+    Person,
+    Platform,
+    ServiceInstitution,
+)
+
+
+def enterprise_list(*, user: Any) -> QuerySet[Enterprise]:
+    return scoping.visible(
+        Enterprise.objects.select_related("city", "region", "industry", "zone"), user
+    )
+
+
+def enterprise_get(*, user: Any, pk: int) -> Enterprise:
+    """Raises Enterprise.DoesNotExist when it is not there or not visible."""
+    return enterprise_list(user=user).get(pk=pk)
+
+
+def enterprise_years(*, user: Any, enterprise: Enterprise) -> QuerySet[EnterpriseYear]:
+    return scoping.visible(EnterpriseYear.objects.filter(enterprise=enterprise), user)
+
+
+def institution_list(*, user: Any) -> QuerySet[Institution]:
+    return scoping.visible(Institution.objects.select_related("city", "region"), user)
+
+
+def service_institution_list(*, user: Any) -> QuerySet[ServiceInstitution]:
+    return scoping.visible(ServiceInstitution.objects.select_related("city", "region"), user)
+
+
+def bank_list(*, user: Any) -> QuerySet[Bank]:
+    return scoping.visible(
+        Bank.objects.select_related("city").annotate(branch_count=Count("branches")), user
+    )
+
+
+def platform_list(*, user: Any) -> QuerySet[Platform]:
+    return scoping.visible(
+        Platform.objects.select_related("city", "host_institution", "host_enterprise"), user
+    )
+
+
+def person_list(*, user: Any) -> QuerySet[Person]:
+    return scoping.visible(Person.objects.select_related("institution"), user)
+
+
+def object_history(*, user: Any, obj: Any) -> QuerySet[AuditEntry]:
+    """The audit history of `obj`, for those who may see the object."""
+    if not scoping.can_view(user, obj):
+        return AuditEntry.objects.none()
+    return history(obj)
+
+
+def counts_by_city(*, user: Any) -> list[dict[str, Any]]:
+    return list(
+        enterprise_list(user=user)
+        .values("city_id", "city__name")
+        .annotate(n=Count("id"))
+        .order_by("city_id")
+    )
+
+
+def counts_by_industry_section(*, user: Any) -> list[dict[str, Any]]:
+    return list(
+        enterprise_list(user=user)
+        .values("industry__parent_id", "industry__parent__name")
+        .annotate(n=Count("id"))
+        .order_by("industry__parent_id")
+    )
