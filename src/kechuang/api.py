@@ -2,6 +2,8 @@
 
 from ninja import NinjaAPI
 
+from kechuang.registry.api import router as registry_router
+
 api = NinjaAPI(
     title="Kechuang API",
     version="1.0.0",
@@ -9,3 +11,4 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
 )
+api.add_router("/registry/", registry_router)
