@@ -34,9 +34,7 @@ def enterprise(db):
 
 @pytest.fixture
 def enterprise_user(enterprise):
-    return UserFactory(
-        username="firm", role=Role.ENTERPRISE, organization_id=enterprise.pk
-    )
+    return UserFactory(username="firm", role=Role.ENTERPRISE, organization_id=enterprise.pk)
 
 
 @pytest.fixture

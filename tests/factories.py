@@ -34,7 +34,7 @@ class UserFactory(DjangoModelFactory):
     role = Role.PROVINCE_ADMIN
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kw):  # noqa: N805
+    def _save(obj, create, extracted, **kw):
         if create:
             obj.save()
 

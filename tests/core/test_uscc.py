@@ -18,8 +18,11 @@ def test_known_vector():
 
 
 def test_errors_name_the_problem():
-    for raw, code in [("123", "length"), ("91110000600037341I", "charset"),
-                      ("91110000600037341M", "check")]:
+    for raw, code in [
+        ("123", "length"),
+        ("91110000600037341I", "charset"),
+        ("91110000600037341M", "check"),
+    ]:
         try:
             uscc.parse(raw)
         except uscc.USCCError as exc:

@@ -39,11 +39,7 @@ def diff(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> d
     before = before or {}
     after = after or {}
     keys = list(dict.fromkeys([*before, *after]))
-    return {
-        k: [before.get(k), after.get(k)]
-        for k in keys
-        if before.get(k) != after.get(k)
-    }
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
 def entry(

@@ -32,7 +32,11 @@ class Region(models.Model):
     name = models.CharField(_("名称"), max_length=50)
     level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
 
@@ -141,7 +145,10 @@ class User(AbstractUser):
         Region, verbose_name=_("所属市"), null=True, blank=True, on_delete=models.PROTECT
     )
     zone = models.ForeignKey(
-        HighTechZone, verbose_name=_("所属高新区"), null=True, blank=True,
+        HighTechZone,
+        verbose_name=_("所属高新区"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
     )
     # The organisation of an enterprise/institution/service/bank user. Kept as a
@@ -178,8 +185,12 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")

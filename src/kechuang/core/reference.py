@@ -37,7 +37,11 @@ def load(apps: Any = None) -> dict[str, int]:
     for r in rows("regions-liaoning.csv"):
         region_model.objects.update_or_create(
             code=r["code"],
-            defaults={"name": r["name"], "level": r["level"], "parent_id": r["parent_code"] or None},
+            defaults={
+                "name": r["name"],
+                "level": r["level"],
+                "parent_id": r["parent_code"] or None,
+            },
         )
     region_model.objects.update_or_create(
         code=SHENFU_CODE,
@@ -52,7 +56,11 @@ def load(apps: Any = None) -> dict[str, int]:
     for r in rows("industries-gbt4754-2017.csv"):
         industry_model.objects.update_or_create(
             code=r["code"],
-            defaults={"name": r["name"], "level": r["level"], "parent_id": r["parent_code"] or None},
+            defaults={
+                "name": r["name"],
+                "level": r["level"],
+                "parent_id": r["parent_code"] or None,
+            },
         )
     for r in rows("tech-fields.csv"):
         field_model.objects.update_or_create(

@@ -44,7 +44,9 @@ def object_update(
 
 
 @transaction.atomic
-def object_delete(*, actor: Any, obj: models.Model, source: str = "web", check: bool = True) -> None:
+def object_delete(
+    *, actor: Any, obj: models.Model, source: str = "web", check: bool = True
+) -> None:
     if check:
         scoping.require_edit(actor, obj)
     before = audit.snapshot(obj)

@@ -40,23 +40,30 @@ class EnterpriseFilter(SearchMixin):
     region = df.CharFilter(label=_("区县代码"), field_name="region_id")
     zone = df.ModelChoiceFilter(label=_("高新区"), queryset=HighTechZone.objects.all())
     industry_section = df.ModelChoiceFilter(
-        label=_("行业门类"), field_name="industry__parent",
+        label=_("行业门类"),
+        field_name="industry__parent",
         queryset=Industry.objects.filter(level="section"),
     )
     industry = df.CharFilter(label=_("行业大类代码"), field_name="industry_id")
-    listing_status = df.ChoiceFilter(
-        label=_("上市状态"), choices=Enterprise.ListingStatus.choices
-    )
+    listing_status = df.ChoiceFilter(label=_("上市状态"), choices=Enterprise.ListingStatus.choices)
     listing_board = df.ChoiceFilter(label=_("上市板块"), choices=Enterprise.Board.choices[1:])
     high_tech_valid_on = df.DateFilter(label=_("高企证书有效于"), method="high_tech_on")
-    founded_after = df.DateFilter(label=_("成立日期晚于"), field_name="founded_on",
-                                  lookup_expr="gte")
-    founded_before = df.DateFilter(label=_("成立日期早于"), field_name="founded_on",
-                                   lookup_expr="lte")
+    founded_after = df.DateFilter(
+        label=_("成立日期晚于"), field_name="founded_on", lookup_expr="gte"
+    )
+    founded_before = df.DateFilter(
+        label=_("成立日期早于"), field_name="founded_on", lookup_expr="lte"
+    )
     ordering = df.OrderingFilter(
         label=_("排序"),
-        fields=(("name", "name"), ("founded_on", "founded_on"), ("uscc", "uscc"),
-                ("city", "city"), ("industry", "industry"), ("updated_at", "updated_at")),
+        fields=(
+            ("name", "name"),
+            ("founded_on", "founded_on"),
+            ("uscc", "uscc"),
+            ("city", "city"),
+            ("industry", "industry"),
+            ("updated_at", "updated_at"),
+        ),
     )
 
     class Meta:
@@ -103,10 +110,12 @@ class PlatformFilter(SearchMixin):
     kind = df.ChoiceFilter(label=_("类型"), choices=Platform.Kind.choices)
     level = df.ChoiceFilter(label=_("级别"), choices=Platform.Level.choices)
     status = df.ChoiceFilter(label=_("状态"), choices=Platform.Status.choices)
-    approved_after = df.DateFilter(label=_("批复日期晚于"), field_name="approved_on",
-                                   lookup_expr="gte")
-    approved_before = df.DateFilter(label=_("批复日期早于"), field_name="approved_on",
-                                    lookup_expr="lte")
+    approved_after = df.DateFilter(
+        label=_("批复日期晚于"), field_name="approved_on", lookup_expr="gte"
+    )
+    approved_before = df.DateFilter(
+        label=_("批复日期早于"), field_name="approved_on", lookup_expr="lte"
+    )
     ordering = df.OrderingFilter(label=_("排序"), fields=("name", "kind", "approved_on", "city"))
 
     class Meta:

@@ -19,7 +19,10 @@ from kechuang.registry.models import (
 )
 
 ORGANIZATION_MODELS: tuple[type[models.Model], ...] = (
-    Enterprise, Institution, ServiceInstitution, Bank,
+    Enterprise,
+    Institution,
+    ServiceInstitution,
+    Bank,
 )
 
 
@@ -62,7 +65,11 @@ def organization_delete(*, actor: Any, obj: models.Model, source: str = "web") -
 
 @transaction.atomic
 def enterprise_year_save(
-    *, actor: Any, enterprise: Enterprise, year: int, data: Mapping[str, Any],
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    year: int,
+    data: Mapping[str, Any],
     source: str = "web",
 ) -> EnterpriseYear:
     """Create or update one enterprise's figures for one year."""
@@ -70,8 +77,10 @@ def enterprise_year_save(
     existing = EnterpriseYear.objects.filter(enterprise=enterprise, year=year).first()
     if existing is None:
         return object_create(
-            actor=actor, model=EnterpriseYear,
-            data={**data, "enterprise": enterprise, "year": year}, source=source,
+            actor=actor,
+            model=EnterpriseYear,
+            data={**data, "enterprise": enterprise, "year": year},
+            source=source,
         )
     return object_update(actor=actor, obj=existing, data=data, source=source, check=False)
 

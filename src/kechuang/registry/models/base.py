@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core import uscc
 from kechuang.core.models import HighTechZone, Region, TimeStampedModel
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 def validate_uscc(value: str) -> None:
@@ -21,11 +26,9 @@ def validate_uscc(value: str) -> None:
         raise ValidationError(_("统一社会信用代码须为18位大写、无空格"), code="uscc_format")
 
 
-def money(verbose: str, **kw: object) -> models.DecimalField:
-    """Yuan, exact to the fen."""
-    return models.DecimalField(
-        verbose, max_digits=18, decimal_places=2, null=True, blank=True, **kw  # type: ignore[arg-type]
-    )
+def money(verbose: str | _StrPromise) -> models.DecimalField:
+    """Yuan, exact to the fen; null means unknown."""
+    return models.DecimalField(verbose, max_digits=18, decimal_places=2, null=True, blank=True)
 
 
 class Organization(TimeStampedModel):
@@ -37,12 +40,19 @@ class Organization(TimeStampedModel):
         Region, verbose_name=_("所在区县"), on_delete=models.PROTECT, related_name="+"
     )
     city = models.ForeignKey(
-        Region, verbose_name=_("所属市(统计单元)"), on_delete=models.PROTECT, related_name="+",
+        Region,
+        verbose_name=_("所属市(统计单元)"),
+        on_delete=models.PROTECT,
+        related_name="+",
         limit_choices_to={"level__in": ["city", "reporting_unit"]},
     )
     zone = models.ForeignKey(
-        HighTechZone, verbose_name=_("所在高新区"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        HighTechZone,
+        verbose_name=_("所在高新区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     contact = models.CharField(_("联系人"), max_length=50, blank=True)

@@ -37,15 +37,26 @@ class Enterprise(Organization):
 
     founded_on = models.DateField(_("成立日期"), null=True, blank=True)
     industry = models.ForeignKey(
-        Industry, verbose_name=_("行业"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", limit_choices_to={"level": "division"},
+        Industry,
+        verbose_name=_("行业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": "division"},
     )
     cluster = models.ForeignKey(
-        IndustryCluster, verbose_name=_("产业集群"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        IndustryCluster,
+        verbose_name=_("产业集群"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     listing_status = models.CharField(
-        _("上市状态"), max_length=10, choices=ListingStatus.choices,
+        _("上市状态"),
+        max_length=10,
+        choices=ListingStatus.choices,
         default=ListingStatus.UNLISTED,
     )
     listing_board = models.CharField(
@@ -60,9 +71,7 @@ class Enterprise(Organization):
     )
     is_software_enterprise = models.BooleanField(_("软件企业证书"), default=False)
 
-    scope_policy = ScopePolicy(
-        city="city", zone="zone", own={"enterprise": "pk"}, consent="pk"
-    )
+    scope_policy = ScopePolicy(city="city", zone="zone", own={"enterprise": "pk"}, consent="pk")
 
     class Meta:
         verbose_name = _("企业")
@@ -94,13 +103,34 @@ def nonneg(name: str) -> Q:
     return Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 0})
 
 
-YEAR_COUNTS = ("staff", "tech_staff", "ip_class1", "ip_class2", "invention_applications",
-               "pct_applications")
-YEAR_MONEY = ("sales_revenue", "total_cost", "rd_expense", "st_activity_expense",
-              "total_assets", "equity_financing", "max_single_investment", "valuation_usd")
+YEAR_COUNTS = (
+    "staff",
+    "tech_staff",
+    "ip_class1",
+    "ip_class2",
+    "invention_applications",
+    "pct_applications",
+)
+YEAR_MONEY = (
+    "sales_revenue",
+    "total_cost",
+    "rd_expense",
+    "st_activity_expense",
+    "total_assets",
+    "equity_financing",
+    "max_single_investment",
+    "valuation_usd",
+)
 YEAR_SIGNED_MONEY = ("net_profit", "tax_paid")
-YEAR_FLAGS = ("provincial_rd_institution", "national_award_top3", "led_standard",
-              "abnormal_or_blacklisted", "major_incident", "professional_investors", "listed")
+YEAR_FLAGS = (
+    "provincial_rd_institution",
+    "national_award_top3",
+    "led_standard",
+    "abnormal_or_blacklisted",
+    "major_incident",
+    "professional_investors",
+    "listed",
+)
 
 
 class EnterpriseYear(TimeStampedModel):
@@ -147,8 +177,10 @@ class EnterpriseYear(TimeStampedModel):
     )
 
     scope_policy = ScopePolicy(
-        city="enterprise__city", zone="enterprise__zone",
-        own={"enterprise": "enterprise_id"}, consent="enterprise",
+        city="enterprise__city",
+        zone="enterprise__zone",
+        own={"enterprise": "enterprise_id"},
+        consent="enterprise",
     )
 
     class Meta:
@@ -157,28 +189,33 @@ class EnterpriseYear(TimeStampedModel):
         ordering = ["enterprise_id", "-year"]
         constraints = [
             models.UniqueConstraint(
-                fields=["enterprise", "year"], name="enterprise_year_unique",
+                fields=["enterprise", "year"],
+                name="enterprise_year_unique",
                 violation_error_message=_("该企业该年度的数据已存在"),
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=1949) & Q(year__lte=2100), name="enterprise_year_range",
+                condition=Q(year__gte=1949) & Q(year__lte=2100),
+                name="enterprise_year_range",
                 violation_error_message=_("年度不合理"),
             ),
             models.CheckConstraint(
-                condition=Q(tech_staff__isnull=True) | Q(staff__isnull=True)
+                condition=Q(tech_staff__isnull=True)
+                | Q(staff__isnull=True)
                 | Q(tech_staff__lte=F("staff")),
                 name="tech_staff_le_staff",
                 violation_error_message=_("科技人员数不能大于职工总数"),
             ),
             models.CheckConstraint(
-                condition=Q(rd_expense__isnull=True) | Q(total_cost__isnull=True)
+                condition=Q(rd_expense__isnull=True)
+                | Q(total_cost__isnull=True)
                 | Q(rd_expense__lte=F("total_cost")),
                 name="rd_le_total_cost",
                 violation_error_message=_("研发费用不能大于成本费用支出总额"),
             ),
             *[
                 models.CheckConstraint(
-                    condition=nonneg(n), name=f"enterprise_year_{n}_nonneg",
+                    condition=nonneg(n),
+                    name=f"enterprise_year_{n}_nonneg",
                     violation_error_message=_("金额不能为负数"),
                 )
                 for n in YEAR_MONEY
@@ -195,8 +232,11 @@ class EnterpriseFact(TimeStampedModel):
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE)
 
     scope_policy = ScopePolicy(
-        city="enterprise__city", zone="enterprise__zone",
-        own={"enterprise": "enterprise_id"}, consent="enterprise", editable_by_owner=False,
+        city="enterprise__city",
+        zone="enterprise__zone",
+        own={"enterprise": "enterprise_id"},
+        consent="enterprise",
+        editable_by_owner=False,
     )
 
     class Meta:

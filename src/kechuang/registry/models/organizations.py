@@ -42,7 +42,9 @@ class ServiceInstitution(Organization):
 
     kind = models.CharField(_("类型"), max_length=24, choices=Kind.choices)
     level = models.CharField(
-        _("级别"), max_length=12, blank=True,
+        _("级别"),
+        max_length=12,
+        blank=True,
         choices=[("national", _("国家级")), ("provincial", _("省级")), ("city", _("市级"))],
     )
     recognized_on = models.DateField(_("认定日期"), null=True, blank=True)
@@ -56,7 +58,8 @@ class ServiceInstitution(Organization):
         ordering = ["name", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(revoked_on__isnull=True) | Q(recognized_on__isnull=True)
+                condition=Q(revoked_on__isnull=True)
+                | Q(recognized_on__isnull=True)
                 | Q(revoked_on__gte=F("recognized_on")),
                 name="service_revoked_after_recognized",
                 violation_error_message=_("撤销日期不能早于认定日期"),
@@ -107,7 +110,9 @@ class DataConsent(TimeStampedModel):
         Bank, verbose_name=_("银行"), on_delete=models.CASCADE, related_name="consents"
     )
     scope = models.CharField(
-        _("授权范围"), max_length=40, default="registry",
+        _("授权范围"),
+        max_length=40,
+        default="registry",
         help_text=_("registry:登记信息与年度数据;innovation_points:创新积分"),
     )
     granted_on = models.DateField(_("授权日期"))
@@ -115,7 +120,8 @@ class DataConsent(TimeStampedModel):
     revoked_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
 
     scope_policy = ScopePolicy(
-        city="enterprise__city", own={"enterprise": "enterprise_id", "bank": "bank_id"},
+        city="enterprise__city",
+        own={"enterprise": "enterprise_id", "bank": "bank_id"},
     )
 
     class Meta:

@@ -43,15 +43,27 @@ class Platform(TimeStampedModel):
         "core.Region", verbose_name=_("所属市"), on_delete=models.PROTECT, related_name="+"
     )
     host_institution = models.ForeignKey(
-        Institution, verbose_name=_("依托单位(高校院所)"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="platforms",
+        Institution,
+        verbose_name=_("依托单位(高校院所)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="platforms",
     )
     host_enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("依托单位(企业)"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="hosted_platforms",
+        Enterprise,
+        verbose_name=_("依托单位(企业)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hosted_platforms",
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("共建实验室"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("共建实验室"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     co_builders = models.ManyToManyField(
@@ -62,13 +74,18 @@ class Platform(TimeStampedModel):
         _("状态"), max_length=12, choices=Status.choices, default=Status.OPERATING
     )
     field = models.ForeignKey(
-        "core.TechField", verbose_name=_("技术领域"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "core.TechField",
+        verbose_name=_("技术领域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     description = models.TextField(_("简介"), blank=True)
 
     scope_policy = ScopePolicy(
-        city="city", own={"institution": "host_institution_id", "enterprise": "host_enterprise_id"},
+        city="city",
+        own={"institution": "host_institution_id", "enterprise": "host_enterprise_id"},
         public=~Q(status="revoked"),
     )
 
@@ -99,16 +116,26 @@ class Person(TimeStampedModel):
     name = models.CharField(_("姓名"), max_length=50)
     title = models.CharField(_("人才称号"), max_length=24, choices=Title.choices, blank=True)
     institution = models.ForeignKey(
-        Institution, verbose_name=_("工作单位"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="people",
+        Institution,
+        verbose_name=_("工作单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
     )
     field = models.ForeignKey(
-        "core.TechField", verbose_name=_("技术领域"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "core.TechField",
+        verbose_name=_("技术领域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     scope_policy = ScopePolicy(
-        city="institution__city", own={"institution": "institution_id"}, public=~Q(title=""),
+        city="institution__city",
+        own={"institution": "institution_id"},
+        public=~Q(title=""),
     )
 
     class Meta:
@@ -135,7 +162,8 @@ class PlatformMember(models.Model):
     role = models.CharField(_("职务"), max_length=50, blank=True)
 
     scope_policy = ScopePolicy(
-        city="platform__city", own={"institution": "platform__host_institution_id"},
+        city="platform__city",
+        own={"institution": "platform__host_institution_id"},
         public=~Q(platform__status="revoked"),
     )
 
@@ -159,7 +187,8 @@ class PlatformInvestment(models.Model):
     source = models.CharField(_("资金来源"), max_length=100, blank=True)
 
     scope_policy = ScopePolicy(
-        city="platform__city", own={"institution": "platform__host_institution_id"},
+        city="platform__city",
+        own={"institution": "platform__host_institution_id"},
         public=~Q(platform__status="revoked"),
     )
 
@@ -169,7 +198,8 @@ class PlatformInvestment(models.Model):
         ordering = ["-invested_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(amount__gte=0), name="platform_investment_nonneg",
+                condition=Q(amount__gte=0),
+                name="platform_investment_nonneg",
                 violation_error_message=_("投资额不能为负数"),
             )
         ]
