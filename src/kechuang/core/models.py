@@ -208,3 +208,30 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr}"
+
+
+class Holiday(models.Model):
+    """A day off or a make-up workday (调休) of the official calendar, by State Council notice.
+
+    Only exceptions to the Monday–Friday week are stored; next year's notice is added as rows.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("法定节假日")
+        WORKDAY = "workday", _("调休上班日")
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("节日"), max_length=20)
+
+    class Meta:
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.name} {self.get_kind_display()}"
+
+
+# Connects the signals that keep the working-day cache in step with the Holiday table.
+from kechuang.core import calendar as _calendar  # noqa: E402, F401
