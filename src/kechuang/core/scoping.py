@@ -25,7 +25,8 @@ NOTHING = Q(pk__in=[])
 class ScopePolicy:
     city: str | None = None  # lookup to the reporting unit (Region) of the row
     zone: str | None = None  # lookup to the HighTechZone of the row
-    own: dict[str, str] = field(default_factory=dict)  # role -> lookup of the owner's id
+    # role -> lookup of the owner's id, or several lookups (any party of a contract)
+    own: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
     public: Q | None = None  # rows that anyone, even anonymous, may read
     consent: str | None = None  # lookup to the enterprise, for banks with consent
     editable_by_owner: bool = True
@@ -50,6 +51,14 @@ def _lookup(path: str, suffix: str = "") -> str:
     return f"{path}{suffix}" if path != "pk" else "pk"
 
 
+def _own_q(lookups: str | tuple[str, ...], organization_id: int) -> Q:
+    names = (lookups,) if isinstance(lookups, str) else lookups
+    q = Q(**{names[0]: organization_id})
+    for lookup in names[1:]:
+        q |= Q(**{lookup: organization_id})
+    return q
+
+
 def visible_q(model: type[models.Model], user: Any) -> Q:
     """The rows of `model` that `user` may read, as a Q object."""
     policy = _policy(model)
@@ -63,7 +72,7 @@ def visible_q(model: type[models.Model], user: Any) -> Q:
         return Q(**{_lookup(policy.zone, "_id"): user.zone_id}) | public
     q = public
     if role in policy.own and user.organization_id is not None:
-        q |= Q(**{policy.own[role]: user.organization_id})
+        q |= _own_q(policy.own[role], user.organization_id)
     if role == Role.BANK and policy.consent and user.organization_id is not None:
         q |= consent_q(policy.consent, user.organization_id)
     return q
@@ -102,7 +111,7 @@ def editable_q(model: type[models.Model], user: Any) -> Q:
     if role == Role.CITY_ADMIN and policy.city:
         return Q(**{_lookup(policy.city, "_id"): user.city_id})
     if policy.editable_by_owner and role in policy.own and user.organization_id is not None:
-        return Q(**{policy.own[role]: user.organization_id})
+        return _own_q(policy.own[role], user.organization_id)
     return NOTHING
 
 
