@@ -1,14 +1,39 @@
 """The REST API (`/api/v1/`): each app contributes its router."""
 
 from ninja import NinjaAPI
+from ninja.operation import Operation
 
+from kechuang.core.api import router as reference_router
+from kechuang.core.api_support import install_error_handlers
 from kechuang.registry.api import router as registry_router
 
-api = NinjaAPI(
+DESCRIPTION = """科创平台开放接口 / Kechuang platform API.
+
+认证 / Authentication: 网站登录会话(写操作须带 CSRF 令牌 `X-CSRFToken`),或 HTTP Basic
+(网站用户名与密码)。公开数据(高校院所、服务机构、银行、平台、人员、参考数据)可匿名读取;
+其余接口须登录。每个用户只能看到其角色范围内的数据:范围之外的对象返回 404。
+Session cookie of the web site (writes need the `X-CSRFToken` header) or HTTP Basic with the
+site's username and password. Public data may be read anonymously. Each user sees only what
+its role may see; objects outside that scope answer 404.
+
+金额 / Money: 以字符串表示的十进制数(元,精确到分),例如 `"1250000.00"`.
+"""
+
+
+class KechuangAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        # `kechuang.registry.api.enterprise_list` -> `registry_enterprise_list`
+        module = operation.view_func.__module__.removeprefix("kechuang.").removesuffix(".api")
+        return f"{module.replace('.', '_')}_{operation.view_func.__name__}"
+
+
+api = KechuangAPI(
     title="Kechuang API",
     version="1.0.0",
-    description="科创平台开放接口 / Kechuang platform API",
+    description=DESCRIPTION,
     urls_namespace="api",
     docs_url="/docs",
 )
+install_error_handlers(api)
 api.add_router("/registry/", registry_router)
+api.add_router("/reference/", reference_router)
