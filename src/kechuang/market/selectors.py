@@ -1,0 +1,137 @@
+"""Reads of the technology market, restricted to what the acting user may see.
+
+Contracts: the province sees all; a city bureau sees the contracts registered in its city
+(the seller's city, or the domestic buyer's for an import) because that is the registration
+work it does; a zone admin those sold by enterprises of its zone; an enterprise or an
+institution the contracts where it is the seller or the buyer; banks and the public none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from kechuang.core import calendar, scoping
+from kechuang.market.models import (
+    Achievement,
+    AchievementTransfer,
+    ContractEvent,
+    TechContract,
+    TechDemand,
+)
+
+
+def _overdue(today: dt.date) -> Case:
+    return Case(
+        When(
+            Q(status__in=TechContract.OPEN_STATUSES, decision_due__lt=today),
+            then=Value(True),
+        ),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def contract_list(*, user: Any, today: dt.date | None = None) -> QuerySet[TechContract]:
+    """Visible contracts, each annotated with `overdue` (decision deadline passed)."""
+    today = today or timezone.localdate()
+    qs = TechContract.objects.select_related("city", "field", "office").annotate(
+        overdue=_overdue(today)
+    )
+    return scoping.visible(qs, user)
+
+
+def contract_get(*, user: Any, pk: int) -> TechContract:
+    """Raises TechContract.DoesNotExist when it is not there or not visible."""
+    return (
+        contract_list(user=user)
+        .select_related(
+            "seller_enterprise", "seller_institution", "buyer_enterprise", "buyer_institution"
+        )
+        .get(pk=pk)
+    )
+
+
+def contract_events(*, user: Any, contract: TechContract) -> QuerySet[ContractEvent]:
+    if not scoping.can_view(user, contract):
+        return ContractEvent.objects.none()
+    return contract.events.select_related("actor").order_by("at", "id")
+
+
+def contracts_awaiting_decision(*, user: Any) -> QuerySet[TechContract]:
+    """Accepted contracts not yet decided, the most urgent first."""
+    return (
+        contract_list(user=user)
+        .filter(status__in=TechContract.OPEN_STATUSES)
+        .order_by("decision_due", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due: dt.date
+    remaining: int  # working days left after `today`; negative when overdue
+    overdue: bool
+    expert_review: bool
+
+
+def contract_deadline(contract: TechContract, today: dt.date | None = None) -> Deadline | None:
+    """The decision deadline of an accepted contract, or None when there is none running."""
+    if contract.decision_due is None or contract.status not in TechContract.OPEN_STATUSES:
+        return None
+    today = today or timezone.localdate()
+    remaining = calendar.workdays_between(today, contract.decision_due)
+    return Deadline(
+        due=contract.decision_due,
+        remaining=remaining,
+        overdue=today > contract.decision_due,
+        expert_review=contract.expert_review,
+    )
+
+
+def achievement_list(*, user: Any) -> QuerySet[Achievement]:
+    """Published achievements for everyone, plus drafts within the user's scope."""
+    return scoping.visible(Achievement.objects.select_related("institution", "field"), user)
+
+
+def achievement_catalogue(
+    *, user: Any, q: str = "", field: str = "", min_trl: int | None = None
+) -> QuerySet[Achievement]:
+    """The public catalogue: published achievements only, whoever asks."""
+    qs = achievement_list(user=user).filter(status=Achievement.Status.PUBLISHED)
+    q = q.strip()
+    if q:
+        qs = qs.filter(
+            Q(title__icontains=q)
+            | Q(abstract__icontains=q)
+            | Q(keywords__icontains=q)
+            | Q(institution__name__icontains=q)
+        )
+    if field:
+        qs = qs.filter(field_id=field)
+    if min_trl:
+        qs = qs.filter(trl__gte=min_trl)
+    return qs
+
+
+def achievement_get(*, user: Any, pk: int) -> Achievement:
+    return achievement_list(user=user).get(pk=pk)
+
+
+def transfer_list(*, user: Any) -> QuerySet[AchievementTransfer]:
+    return scoping.visible(
+        AchievementTransfer.objects.select_related("institution", "achievement", "enterprise"),
+        user,
+    )
+
+
+def demand_list(*, user: Any) -> QuerySet[TechDemand]:
+    return scoping.visible(TechDemand.objects.select_related("enterprise", "field"), user)
+
+
+def demand_get(*, user: Any, pk: int) -> TechDemand:
+    return demand_list(user=user).get(pk=pk)

@@ -1,0 +1,206 @@
+"""Statistics of registered technology contracts, by registration date.
+
+Each function is one aggregate query (values + annotate with conditional sums), so that the
+current period and the same period a year earlier come out of a single scan of the
+statistics index. Scope follows the contract selectors: a city bureau counts what was
+registered in its city.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
+
+from kechuang.core import scoping
+from kechuang.market.models import TechContract
+
+# Dimension name → column. `city` is the registration city; `seller_city` gives the
+# outflow of technology and `buyer_city` its absorption.
+DIMENSIONS = {
+    "type": "type",
+    "subtype": "subtype",
+    "field": "field_id",
+    "seller_kind": "seller_kind",
+    "city": "city_id",
+    "seller_city": "seller_city_id",
+    "buyer_city": "buyer_city_id",
+    "ip_type": "ip_type",
+    "plan_level": "plan_level",
+}
+MEASURES = ("count", "turnover", "tech_value")
+
+
+def same_day_last_year(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date  # inclusive
+
+    def prior(self) -> Period:
+        """The same period a year earlier."""
+        return Period(same_day_last_year(self.start), same_day_last_year(self.end))
+
+    @classmethod
+    def half(cls, year: int, half: int) -> Period:
+        if half == 1:
+            return cls(dt.date(year, 1, 1), dt.date(year, 6, 30))
+        return cls(dt.date(year, 7, 1), dt.date(year, 12, 31))
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+    def q(self) -> Q:
+        return Q(registered_on__gte=self.start, registered_on__lte=self.end)
+
+
+def growth(current: Decimal | int, prior: Decimal | int) -> Decimal | None:
+    """Growth rate as a fraction (0.498 for +49.8 %); None when there is no base."""
+    if not prior:
+        return None
+    return (Decimal(current) - Decimal(prior)) / Decimal(prior)
+
+
+def registered(*, user: Any) -> QuerySet[TechContract]:
+    return scoping.visible(
+        TechContract.objects.filter(status=TechContract.Status.REGISTERED).order_by(), user
+    )
+
+
+def _measures(prefix: str, period: Period) -> dict[str, Any]:
+    q = period.q()
+    return {
+        f"{prefix}count": Count("id", filter=q),
+        f"{prefix}turnover": Sum("turnover", filter=q),
+        f"{prefix}tech_value": Sum("tech_value", filter=q),
+    }
+
+
+def _finish(row: dict[str, Any]) -> dict[str, Any]:
+    for prefix in ("", "prior_"):
+        for m in ("turnover", "tech_value"):
+            row[f"{prefix}{m}"] = row.get(f"{prefix}{m}") or Decimal("0.00")
+    n = row["count"]
+    row["avg_tech_value"] = (row["tech_value"] / n).quantize(Decimal("0.01")) if n else None
+    for m in MEASURES:
+        row[f"yoy_{m}"] = growth(row[m], row[f"prior_{m}"])
+    return row
+
+
+def contract_stats(
+    *,
+    user: Any,
+    period: Period,
+    by: Sequence[str] = (),
+    queryset: QuerySet[TechContract] | None = None,
+) -> list[dict[str, Any]]:
+    """Count, turnover, technology value and average value, with the same period a year
+    earlier and the growth rates, grouped by the dimensions named in `by`."""
+    unknown = [d for d in by if d not in DIMENSIONS]
+    if unknown:
+        raise ValueError(f"unknown dimensions: {unknown}")
+    prior = period.prior()
+    qs = registered(user=user) if queryset is None else queryset
+    qs = qs.filter(period.q() | prior.q())
+    columns = {d: DIMENSIONS[d] for d in by}
+    rows = (
+        qs.values(*columns.values())
+        .annotate(**_measures("", period), **_measures("prior_", prior))
+        .order_by(*columns.values())
+    )
+    out = []
+    for r in rows:
+        row = {d: r[c] for d, c in columns.items()}
+        row.update({k: v for k, v in r.items() if k not in columns.values()})
+        out.append(_finish(row))
+    return out
+
+
+def contract_totals(*, user: Any, period: Period) -> dict[str, Any]:
+    """The province (or city) totals, with YoY and the growth of the whole previous year,
+    for the "pp vs last year-end" comparison of the bulletin — in one query."""
+    prior = period.prior()
+    last_year = Period.year(period.start.year - 1)
+    year_before = Period.year(period.start.year - 2)
+    qs = registered(user=user).filter(period.q() | prior.q() | last_year.q() | year_before.q())
+    r = qs.aggregate(
+        **_measures("", period),
+        **_measures("prior_", prior),
+        **_measures("last_year_", last_year),
+        **_measures("year_before_", year_before),
+    )
+    row = _finish(dict(r))
+    for m in ("turnover", "tech_value"):
+        row[f"last_year_{m}"] = row.get(f"last_year_{m}") or Decimal("0.00")
+        row[f"year_before_{m}"] = row.get(f"year_before_{m}") or Decimal("0.00")
+    for m in MEASURES:
+        last_growth = growth(row[f"last_year_{m}"], row[f"year_before_{m}"])
+        row[f"last_year_growth_{m}"] = last_growth
+        current = row[f"yoy_{m}"]
+        row[f"pp_vs_last_year_{m}"] = (
+            (current - last_growth) * 100
+            if current is not None and last_growth is not None
+            else None
+        )
+    return row
+
+
+def _destination() -> Case:
+    return Case(
+        When(~Q(buyer_country="CN"), then=Value("abroad")),
+        When(buyer_city__isnull=True, then=Value("other_province")),
+        default=Value("in_province"),
+        output_field=CharField(),
+    )
+
+
+DESTINATIONS = {
+    "in_province": "省内",
+    "other_province": "省外",
+    "abroad": "境外",
+}
+
+
+def contract_flows(*, user: Any, period: Period) -> dict[str, list[dict[str, Any]]]:
+    """Outflow (by seller city), absorption (by buyer city) and where the technology went."""
+    qs = registered(user=user).filter(period.q())
+    measures = {
+        "count": Count("id"),
+        "turnover": Sum("turnover"),
+        "tech_value": Sum("tech_value"),
+    }
+    outflow = list(qs.values("seller_city_id").annotate(**measures).order_by("seller_city_id"))
+    absorption = list(
+        qs.filter(buyer_city__isnull=False)
+        .values("buyer_city_id")
+        .annotate(**measures)
+        .order_by("buyer_city_id")
+    )
+    destination = list(
+        qs.annotate(destination=_destination())
+        .values("destination")
+        .annotate(**measures)
+        .order_by("destination")
+    )
+    return {"outflow": outflow, "absorption": absorption, "destination": destination}
+
+
+def largest_contracts(*, user: Any, period: Period, limit: int = 10) -> QuerySet[TechContract]:
+    """The largest registered contracts of the period (the bulletin names the biggest)."""
+    return (
+        registered(user=user)
+        .filter(period.q())
+        .select_related("field", "city")
+        .order_by("-turnover", "id")[:limit]
+    )
