@@ -6,6 +6,7 @@ from kechuang.registry.models.enterprise import (
     ListEntry,
     StandardLed,
 )
+from kechuang.registry.models.jobs import ImportJob
 from kechuang.registry.models.organizations import (
     Bank,
     BankBranch,
@@ -27,6 +28,7 @@ __all__ = [
     "DataConsent",
     "Enterprise",
     "EnterpriseYear",
+    "ImportJob",
     "Incident",
     "Institution",
     "ListEntry",
