@@ -108,3 +108,77 @@ class PlatformFactory(DjangoModelFactory):
     level = rm.Platform.Level.NATIONAL
     city_id = "210100"
     approved_on = dt.date(2023, 3, 1)
+
+
+# --- technology market ------------------------------------------------------------------------
+
+from kechuang.market import models as mm  # noqa: E402
+
+
+class TechContractFactory(DjangoModelFactory):
+    """A registered contract sold by a Shenyang enterprise to a buyer in Beijing."""
+
+    class Meta:
+        model = mm.TechContract
+
+    title = factory.Sequence(lambda n: f"测试技术合同{n}")
+    type = mm.TechContract.Type.DEVELOPMENT
+    subtype = mm.TechContract.Subtype.COMMISSIONED
+    seller_enterprise = factory.SubFactory(EnterpriseFactory)
+    seller_name = factory.LazyAttribute(
+        lambda o: o.seller_enterprise.name if o.seller_enterprise else "省外卖方"
+    )
+    seller_kind = mm.TechContract.SellerKind.ENTERPRISE
+    seller_region_code = "210102"
+    seller_city_id = "210100"
+    buyer_name = "北京测试有限公司"
+    buyer_region_code = "110108"
+    city_id = factory.LazyAttribute(lambda o: o.seller_city_id)
+    turnover = Decimal("1000000.00")
+    tech_value = factory.LazyAttribute(lambda o: o.turnover)
+    signed_on = dt.date(2023, 2, 1)
+    effective_on = dt.date(2023, 2, 1)
+    field_id = "01"
+    status = mm.TechContract.Status.REGISTERED
+    registered_on = dt.date(2023, 3, 1)
+    number = factory.LazyAttributeSequence(
+        lambda o, n: (
+            f"{o.registered_on.year % 100:02d}210101{n + 1:06d}" if o.registered_on else None
+        )
+    )
+
+
+class AchievementFactory(DjangoModelFactory):
+    class Meta:
+        model = mm.Achievement
+
+    institution = factory.SubFactory(InstitutionFactory)
+    title = factory.Sequence(lambda n: f"测试科技成果{n}")
+    abstract = "一种高效催化剂的制备方法"
+    field_id = "05"
+    trl = 6
+    status = mm.Achievement.Status.PUBLISHED
+    published_on = dt.date(2023, 4, 1)
+
+
+class AchievementTransferFactory(DjangoModelFactory):
+    class Meta:
+        model = mm.AchievementTransfer
+
+    institution = factory.SubFactory(InstitutionFactory)
+    title = factory.Sequence(lambda n: f"测试成果转化{n}")
+    enterprise_name = "受让企业"
+    mode = mm.AchievementTransfer.Mode.TRANSFER
+    amount = Decimal("500000.00")
+    transferred_on = dt.date(2023, 5, 1)
+
+
+class TechDemandFactory(DjangoModelFactory):
+    class Meta:
+        model = mm.TechDemand
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    title = factory.Sequence(lambda n: f"测试技术需求{n}")
+    problem = "高温合金焊接裂纹"
+    field_id = "03"
+    is_public = True

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from kechuang.core.models import AuditEntry
 
@@ -22,6 +23,8 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, FieldFile):  # an uploaded file is recorded by its stored name
+        return value.name or ""
     return value
 
 

@@ -76,6 +76,11 @@ _INSTITUTION_KINDS = {
 }
 
 
+def _allowed(data: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """The items of `data` that a party may set (a foreign key also as `<name>_id`)."""
+    return {k: v for k, v in data.items() if k in names or k.removesuffix("_id") in names}
+
+
 def _city_of_code(code: str) -> str | None:
     if len(code) != 6 or not code.isdigit():
         return None
@@ -198,7 +203,7 @@ def contract_submit(
     source: str = "web",
 ) -> TechContract:
     """The seller side (or an admin for it) submits a contract for registration."""
-    contract = TechContract(**{k: v for k, v in data.items() if k in CONTRACT_FIELDS})
+    contract = TechContract(**_allowed(data, CONTRACT_FIELDS))
     items = _deductions(deductions)
     _derive(contract, items)
     if not (_is_registrar(actor, contract) or _is_submitting_party(actor, contract)):
@@ -326,9 +331,8 @@ def contract_amend(
     scoping.require(_is_registrar(actor, contract))
     _require_status(contract, S.REGISTERED)
     before = audit.snapshot(contract)
-    for name, value in data.items():
-        if name in AMENDABLE:
-            setattr(contract, name, value)
+    for name, value in _allowed(data, AMENDABLE).items():
+        setattr(contract, name, value)
     items = _deductions(deductions) if deductions is not None else list(contract.deductions.all())
     city = contract.city_id
     _derive(contract, items)
