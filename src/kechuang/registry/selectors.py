@@ -10,13 +10,20 @@ from kechuang.core import scoping
 from kechuang.core.audit import history
 from kechuang.core.models import AuditEntry
 from kechuang.registry.models import (
+    Award,
     Bank,
+    BankBranch,
     Enterprise,
     EnterpriseYear,
+    Incident,
     Institution,
+    ListEntry,
     Person,
     Platform,
+    PlatformInvestment,
+    PlatformMember,
     ServiceInstitution,
+    StandardLed,
 )
 
 
@@ -81,4 +88,46 @@ def counts_by_industry_section(*, user: Any) -> list[dict[str, Any]]:
         .values("industry__parent_id", "industry__parent__name")
         .annotate(n=Count("id"))
         .order_by("industry__parent_id")
+    )
+
+
+def registry_counts(*, user: Any) -> dict[str, int]:
+    """How many records of each kind `user` may see (the home page's figures)."""
+    return {
+        "enterprises": enterprise_list(user=user).count(),
+        "institutions": institution_list(user=user).count(),
+        "service_institutions": service_institution_list(user=user).count(),
+        "banks": scoping.visible(Bank.objects.all(), user).count(),
+        "platforms": platform_list(user=user).count(),
+    }
+
+
+def enterprise_facts(*, user: Any, enterprise: Enterprise) -> dict[str, QuerySet[Any]]:
+    """Awards, led standards, list entries and incidents of an enterprise, as `user` sees them."""
+    return {
+        "awards": scoping.visible(Award.objects.filter(enterprise=enterprise), user),
+        "standards": scoping.visible(StandardLed.objects.filter(enterprise=enterprise), user),
+        "list_entries": scoping.visible(ListEntry.objects.filter(enterprise=enterprise), user),
+        "incidents": scoping.visible(Incident.objects.filter(enterprise=enterprise), user),
+    }
+
+
+def bank_branches(*, user: Any, bank: Bank) -> QuerySet[BankBranch]:
+    return scoping.visible(BankBranch.objects.filter(bank=bank).select_related("city"), user)
+
+
+def platform_members(*, user: Any, platform: Platform) -> QuerySet[PlatformMember]:
+    return scoping.visible(
+        PlatformMember.objects.filter(platform=platform).select_related("person__institution"),
+        user,
+    )
+
+
+def platform_investments(*, user: Any, platform: Platform) -> QuerySet[PlatformInvestment]:
+    return scoping.visible(PlatformInvestment.objects.filter(platform=platform), user)
+
+
+def person_memberships(*, user: Any, person: Person) -> QuerySet[PlatformMember]:
+    return scoping.visible(
+        PlatformMember.objects.filter(person=person).select_related("platform"), user
     )

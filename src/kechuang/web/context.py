@@ -1,9 +1,48 @@
+"""What every page's layout needs: the navigation and the acting user's role."""
+
+from __future__ import annotations
+
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.roles import Role
 from kechuang.core.scoping import role_of
+
+# (URL name, label). Entries whose URL is not routed (an app not installed yet) are skipped,
+# so an app adds itself to the top bar by adding one line here.
+NAVIGATION: list[tuple[str, Any]] = [
+    ("home", _("首页")),
+    ("registry:enterprise_list", _("企业")),
+    ("registry:institution_list", _("高校院所")),
+    ("registry:service_institution_list", _("服务机构")),
+    ("registry:bank_list", _("银行")),
+    ("registry:platform_list", _("平台")),
+    ("registry:person_list", _("人员")),
+]
+
+
+def _url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    return {"user_role": role_of(getattr(request, "user", None))}
+    role = role_of(getattr(request, "user", None))
+    items = []
+    path = request.path
+    for name, label in NAVIGATION:
+        url = _url(name)
+        if url is None:
+            continue
+        active = path == url if url == "/" else path.startswith(url)
+        items.append({"url": url, "label": label, "active": active})
+    return {
+        "user_role": role,
+        "user_role_label": Role(role).label if role in Role.values else "",
+        "nav_items": items,
+    }

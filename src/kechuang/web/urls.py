@@ -1,3 +1,4 @@
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -5,6 +6,8 @@ from kechuang.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("registry/", include("kechuang.registry.urls")),
 ]

@@ -1,0 +1,192 @@
+"""How values, records and audit entries read on a page: labels from verbose names, choices
+by their display text, money grouped, unknowns as a dash."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.core.models import (
+    AuditEntry,
+    HighTechZone,
+    Industry,
+    IndustryCluster,
+    Region,
+    TechField,
+)
+
+DASH = "—"
+# Reference data is public, so an audit entry may name it rather than show a bare code.
+REFERENCE_MODELS: tuple[type[models.Model], ...] = (
+    Region,
+    HighTechZone,
+    Industry,
+    TechField,
+    IndustryCluster,
+)
+HIDDEN_FIELDS = frozenset({"id", "created_at", "updated_at"})
+
+
+def display_value(value: Any) -> Any:
+    if value is None or value == "":
+        return DASH
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, decimal.Decimal):
+        # Financial tables here group by thousands in either language (zh-hans has no grouping).
+        return f"{value:,.2f}"
+    if isinstance(value, dt.datetime):
+        return formats.date_format(value, "Y-m-d H:i")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def field_value(obj: models.Model, field: models.Field) -> Any:
+    if field.choices:
+        return display_value(getattr(obj, f"get_{field.name}_display")())
+    if field.is_relation and field.many_to_one:
+        return display_value(getattr(obj, field.name))
+    return display_value(getattr(obj, field.attname))
+
+
+@dataclass(frozen=True)
+class Row:
+    label: Any
+    value: Any
+    name: str
+
+
+def field_rows(obj: models.Model, exclude: Iterable[str] = ()) -> list[Row]:
+    """Every concrete field of `obj` (and its many-to-many fields) with its verbose name."""
+    skip = HIDDEN_FIELDS | set(exclude)
+    rows = []
+    for f in obj._meta.concrete_fields:
+        if f.name in skip:
+            continue
+        rows.append(Row(f.verbose_name, field_value(obj, f), f.name))
+    for m2m in obj._meta.many_to_many:
+        if m2m.name in skip:
+            continue
+        names = ", ".join(str(o) for o in getattr(obj, m2m.name).all())
+        rows.append(Row(m2m.verbose_name, names or DASH, m2m.name))
+    return rows
+
+
+def attr_value(obj: Any, path: str) -> Any:
+    """A dotted attribute of `obj`; a choice field shows its display text. `a|b` shows `b`
+    where `a` is empty."""
+    if "|" in path:
+        for alternative in path.split("|"):
+            value = attr_value(obj, alternative)
+            if value != DASH:
+                return value
+        return DASH
+    value = obj
+    for part in path.split("."):
+        if value is None:
+            break
+        display = getattr(value, f"get_{part}_display", None)
+        value = display() if callable(display) else getattr(value, part, None)
+    return display_value(value)
+
+
+@dataclass(frozen=True)
+class YearTable:
+    years: list[int]
+    rows: list[tuple[Any, list[Any]]]
+
+
+def year_table(objs: Sequence[Any], names: Sequence[str]) -> YearTable:
+    """Yearly records turned on their side: one row per field, one column per year."""
+    if not objs:
+        return YearTable([], [])
+    meta = objs[0]._meta
+    rows = []
+    for name in names:
+        f = meta.get_field(name)
+        rows.append((f.verbose_name, [field_value(o, f) for o in objs]))
+    return YearTable([o.year for o in objs], rows)
+
+
+@dataclass(frozen=True)
+class Change:
+    label: Any
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: dt.datetime
+    actor: str
+    action: Any
+    source: str
+    changes: Sequence[Change]
+
+
+def _reference_names(model: type[models.Model], entries: Sequence[AuditEntry]) -> dict:
+    """Names of the reference rows that the entries mention, read in one query per model."""
+    wanted: dict[type[models.Model], set[Any]] = {}
+    for e in entries:
+        for name, pair in e.changes.items():
+            f = _field(model, name)
+            if f is None or not f.is_relation or f.related_model not in REFERENCE_MODELS:
+                continue
+            wanted.setdefault(f.related_model, set()).update(v for v in pair if v is not None)
+    names: dict = {}
+    for ref, keys in wanted.items():
+        for o in ref._default_manager.filter(pk__in=keys):
+            names[(ref, str(o.pk))] = str(o)
+    return names
+
+
+def _field(model: type[models.Model], name: str) -> Any:
+    try:
+        return model._meta.get_field(name)
+    except Exception:  # a field removed since the entry was written
+        return None
+
+
+def _show(f: Any, value: Any, names: dict) -> Any:
+    if value is None or value == "":
+        return DASH
+    if f is None:
+        return value
+    if f.is_relation and f.related_model in REFERENCE_MODELS:
+        return names.get((f.related_model, str(value)), value)
+    if f.choices:
+        return dict(f.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return display_value(value)
+    return value
+
+
+def history_rows(model: type[models.Model], entries: Iterable[AuditEntry]) -> list[HistoryRow]:
+    items = list(entries)
+    names = _reference_names(model, items)
+    rows = []
+    for e in items:
+        changes = []
+        for name, pair in e.changes.items():
+            f = _field(model, name)
+            label = getattr(f, "verbose_name", name)
+            before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
+            changes.append(Change(label, _show(f, before, names), _show(f, after, names)))
+        rows.append(
+            HistoryRow(
+                at=e.at,
+                actor=str(e.actor) if e.actor else DASH,
+                action=e.get_action_display(),
+                source=e.source,
+                changes=changes,
+            )
+        )
+    return rows
