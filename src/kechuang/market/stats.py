@@ -78,16 +78,29 @@ def registered(*, user: Any) -> QuerySet[TechContract]:
     )
 
 
-def _measures(prefix: str, period: Period) -> dict[str, Any]:
-    q = period.q()
+# Aggregates may not share a name with a column: they are computed as `agg_<name>`.
+AGG = "agg_"
+
+
+def _measures(prefix: str, period: Period | None = None) -> dict[str, Any]:
+    q = period.q() if period is not None else None
     return {
-        f"{prefix}count": Count("id", filter=q),
-        f"{prefix}turnover": Sum("turnover", filter=q),
-        f"{prefix}tech_value": Sum("tech_value", filter=q),
+        f"{AGG}{prefix}count": Count("id", filter=q),
+        f"{AGG}{prefix}turnover": Sum("turnover", filter=q),
+        f"{AGG}{prefix}tech_value": Sum("tech_value", filter=q),
     }
 
 
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    out = {k.removeprefix(AGG): v for k, v in row.items()}
+    for key, value in out.items():
+        if value is None and (key.endswith("turnover") or key.endswith("tech_value")):
+            out[key] = Decimal("0.00")
+    return out
+
+
 def _finish(row: dict[str, Any]) -> dict[str, Any]:
+    row = _plain(row)
     for prefix in ("", "prior_"):
         for m in ("turnover", "tech_value"):
             row[f"{prefix}{m}"] = row.get(f"{prefix}{m}") or Decimal("0.00")
@@ -113,16 +126,15 @@ def contract_stats(
     prior = period.prior()
     qs = registered(user=user) if queryset is None else queryset
     qs = qs.filter(period.q() | prior.q())
+    measures = {**_measures("", period), **_measures("prior_", prior)}
+    if not by:
+        return [_finish(qs.aggregate(**measures))]
     columns = {d: DIMENSIONS[d] for d in by}
-    rows = (
-        qs.values(*columns.values())
-        .annotate(**_measures("", period), **_measures("prior_", prior))
-        .order_by(*columns.values())
-    )
+    rows = qs.values(*columns.values()).annotate(**measures).order_by(*columns.values())
     out = []
     for r in rows:
         row = {d: r[c] for d, c in columns.items()}
-        row.update({k: v for k, v in r.items() if k not in columns.values()})
+        row.update({k: v for k, v in r.items() if k.startswith(AGG)})
         out.append(_finish(row))
     return out
 
@@ -141,9 +153,6 @@ def contract_totals(*, user: Any, period: Period) -> dict[str, Any]:
         **_measures("year_before_", year_before),
     )
     row = _finish(dict(r))
-    for m in ("turnover", "tech_value"):
-        row[f"last_year_{m}"] = row.get(f"last_year_{m}") or Decimal("0.00")
-        row[f"year_before_{m}"] = row.get(f"year_before_{m}") or Decimal("0.00")
     for m in MEASURES:
         last_growth = growth(row[f"last_year_{m}"], row[f"year_before_{m}"])
         row[f"last_year_growth_{m}"] = last_growth
