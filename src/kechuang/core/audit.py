@@ -34,7 +34,11 @@ def snapshot(obj: models.Model) -> Snapshot:
     for f in obj._meta.concrete_fields:
         if f.primary_key or f.name in ("created_at", "updated_at"):
             continue
-        out[f.name] = _plain(getattr(obj, f.attname))
+        value = getattr(obj, f.attname)
+        if isinstance(f, models.DecimalField) and isinstance(value, decimal.Decimal):
+            # As stored: 1300 assigned to a 2-place field is 1300.00, not a change from it.
+            value = value.quantize(decimal.Decimal(1).scaleb(-f.decimal_places))
+        out[f.name] = _plain(value)
     return out
 
 
