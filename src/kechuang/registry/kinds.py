@@ -10,8 +10,8 @@ from typing import Any
 import django_filters as df
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kechuang.registry import display, filters, forms, selectors, services
 from kechuang.registry.models import (
@@ -49,6 +49,7 @@ class Kind:
     rows: Callable[..., models.QuerySet[Any]]  # the list selector
     filterset: type[df.FilterSet]
     columns: tuple[Column, ...]
+    title: Any  # of the list page and the navigation
     form: type[forms.RegistryForm] | None = None
     create: Callable[..., Any] | None = None  # service(actor=, data=) -> object
     update: Callable[..., Any] | None = None  # service(actor=, obj=, data=) -> object
@@ -135,25 +136,25 @@ def _enterprise_extras(user: Any, obj: Enterprise) -> dict[str, Any]:
         "related": [
             Related(
                 "awards",
-                _l("获奖"),
+                _("获奖"),
                 facts["awards"],
                 _columns(Award, "name", "level", "year", "rank"),
             ),
             Related(
                 "standards",
-                _l("主导制定标准"),
+                _("主导制定标准"),
                 facts["standards"],
                 _columns(StandardLed, "code", "title", "level", "year"),
             ),
             Related(
                 "list_entries",
-                _l("异常/失信名录记录"),
+                _("异常/失信名录记录"),
                 facts["list_entries"],
                 _columns(ListEntry, "kind", "listed_on", "removed_on", "reason"),
             ),
             Related(
                 "incidents",
-                _l("事故与失信事件"),
+                _("事故与失信事件"),
                 facts["incidents"],
                 _columns(Incident, "kind", "occurred_on", "description"),
             ),
@@ -164,7 +165,7 @@ def _enterprise_extras(user: Any, obj: Enterprise) -> dict[str, Any]:
 def _bank_extras(user: Any, obj: Bank) -> dict[str, Any]:
     branches = selectors.bank_branches(user=user, bank=obj)
     fields = _columns(BankBranch, "name", "city", "is_tech_branch", "opened_on")
-    return {"related": [Related("branches", _l("网点"), branches, fields)]}
+    return {"related": [Related("branches", _("网点"), branches, fields)]}
 
 
 def _platform_extras(user: Any, obj: Platform) -> dict[str, Any]:
@@ -181,7 +182,7 @@ def _platform_extras(user: Any, obj: Platform) -> dict[str, Any]:
         "related": [
             Related(
                 "members",
-                _l("成员"),
+                _("成员"),
                 members,
                 member_fields,
                 link="registry:person_detail",
@@ -189,7 +190,7 @@ def _platform_extras(user: Any, obj: Platform) -> dict[str, Any]:
             ),
             Related(
                 "investments",
-                _l("投资"),
+                _("投资"),
                 investments,
                 _columns(PlatformInvestment, "invested_on", "amount", "source"),
             ),
@@ -204,7 +205,7 @@ def _person_extras(user: Any, obj: Person) -> dict[str, Any]:
         "related": [
             Related(
                 "memberships",
-                _l("所在平台"),
+                _("所在平台"),
                 memberships,
                 fields,
                 link="registry:platform_detail",
@@ -226,6 +227,7 @@ KINDS: dict[str, Kind] = {
     for k in (
         Kind(
             key="enterprise",
+            title=pgettext_lazy("plural", "企业"),
             model=Enterprise,
             rows=selectors.enterprise_list,
             filterset=filters.EnterpriseFilter,
@@ -247,6 +249,7 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             key="institution",
+            title=pgettext_lazy("plural", "高校院所"),
             model=Institution,
             rows=selectors.institution_list,
             filterset=filters.InstitutionFilter,
@@ -263,6 +266,7 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             key="service_institution",
+            title=pgettext_lazy("plural", "服务机构"),
             model=ServiceInstitution,
             rows=selectors.service_institution_list,
             filterset=filters.ServiceInstitutionFilter,
@@ -280,6 +284,7 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             key="bank",
+            title=pgettext_lazy("plural", "银行"),
             model=Bank,
             rows=selectors.bank_list,
             filterset=filters.BankFilter,
@@ -288,7 +293,7 @@ KINDS: dict[str, Kind] = {
                 Column("short_name", label(Bank, "short_name")),
                 Column("uscc", label(Bank, "uscc")),
                 Column("city", label(Bank, "city"), "city"),
-                Column("branch_count", _l("网点数"), num=True),
+                Column("branch_count", _("网点数"), num=True),
             ),
             form=forms.BankForm,
             create=_organization_create(Bank),
@@ -297,6 +302,7 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             key="platform",
+            title=pgettext_lazy("plural", "平台"),
             model=Platform,
             rows=selectors.platform_list,
             filterset=filters.PlatformFilter,
@@ -305,7 +311,7 @@ KINDS: dict[str, Kind] = {
                 Column("kind", label(Platform, "kind"), "kind"),
                 Column("level", label(Platform, "level")),
                 Column("city", label(Platform, "city"), "city"),
-                Column("host_institution|host_enterprise", _l("依托单位")),
+                Column("host_institution|host_enterprise", _("依托单位")),
                 Column("approved_on", label(Platform, "approved_on"), "approved_on"),
                 Column("status", label(Platform, "status")),
             ),
@@ -317,6 +323,7 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             key="person",
+            title=pgettext_lazy("plural", "人员"),
             model=Person,
             rows=selectors.person_list,
             filterset=filters.PersonFilter,

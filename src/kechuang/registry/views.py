@@ -41,7 +41,7 @@ def object_list(request: HttpRequest, kind: Kind) -> HttpResponse:
             f.widget.input_type = "date"  # type: ignore[attr-defined]
     rows = filterset.qs
     if not rows.ordered:  # an aggregate (a bank's branch count) drops the default order
-        rows = rows.order_by(*kind.model._meta.ordering)
+        rows = rows.order_by(*(kind.model._meta.ordering or ["pk"]))
     paginator = Paginator(rows, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     htmx = getattr(request, "htmx", None)

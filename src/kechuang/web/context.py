@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kechuang.core.roles import Role
 from kechuang.core.scoping import role_of
@@ -15,12 +16,12 @@ from kechuang.core.scoping import role_of
 # so an app adds itself to the top bar by adding one line here.
 NAVIGATION: list[tuple[str, Any]] = [
     ("home", _("首页")),
-    ("registry:enterprise_list", _("企业")),
-    ("registry:institution_list", _("高校院所")),
-    ("registry:service_institution_list", _("服务机构")),
-    ("registry:bank_list", _("银行")),
-    ("registry:platform_list", _("平台")),
-    ("registry:person_list", _("人员")),
+    ("registry:enterprise_list", pgettext_lazy("plural", "企业")),
+    ("registry:institution_list", pgettext_lazy("plural", "高校院所")),
+    ("registry:service_institution_list", pgettext_lazy("plural", "服务机构")),
+    ("registry:bank_list", pgettext_lazy("plural", "银行")),
+    ("registry:platform_list", pgettext_lazy("plural", "平台")),
+    ("registry:person_list", pgettext_lazy("plural", "人员")),
 ]
 
 
