@@ -1,0 +1,136 @@
+"""Demo logins: one user per role, each tied to a real generated unit or organisation."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+
+from kechuang.core.models import HighTechZone, User
+from kechuang.core.roles import Role
+from kechuang.registry.models import Bank, Enterprise, Institution, ServiceInstitution
+
+PASSWORD = "demo12345"
+SHENYANG_ZONE = "沈阳高新技术产业开发区"
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    role: str
+    display_name: str
+    city_id: str | None = None
+    zone_id: int | None = None
+    organization_id: int | None = None
+
+
+USERNAMES = (
+    "province",
+    "shenyang",
+    "dalian",
+    "gaoxin",
+    "enterprise",
+    "institution",
+    "service",
+    "bank",
+    "expert",
+)
+
+
+def plan(seed: int) -> list[Login]:
+    """Whom each demo login stands for, chosen from the generated registry."""
+    zone = HighTechZone.objects.filter(name=SHENYANG_ZONE).values_list("id", flat=True).first()
+    # A high-tech firm of the Shenyang zone with a full record makes the best showcase.
+    firm = (
+        Enterprise.objects.filter(zone_id=zone, high_tech_valid_to__isnull=False)
+        .exclude(listing_status="listed")
+        .order_by("id")
+        .first()
+        or Enterprise.objects.order_by("id").first()
+    )
+    neu = Institution.objects.filter(name="东北大学").first() or Institution.objects.first()
+    service = (
+        ServiceInstitution.objects.filter(kind="tech_transfer", city_id="210100", revoked_on=None)
+        .order_by("id")
+        .first()
+        or ServiceInstitution.objects.order_by("id").first()
+    )
+    bank = (
+        Bank.objects.filter(branches__is_tech_branch=True).order_by("id").first()
+        or Bank.objects.order_by("id").first()
+    )
+    return [
+        Login("province", Role.PROVINCE_ADMIN, "省科技厅管理员"),
+        Login("shenyang", Role.CITY_ADMIN, "沈阳市科技局", city_id="210100"),
+        Login("dalian", Role.CITY_ADMIN, "大连市科技局", city_id="210200"),
+        Login("gaoxin", Role.ZONE_ADMIN, "沈阳高新区管委会", zone_id=zone),
+        Login(
+            "enterprise",
+            Role.ENTERPRISE,
+            firm.name if firm else "",
+            organization_id=firm.pk if firm else None,
+        ),
+        Login(
+            "institution",
+            Role.INSTITUTION,
+            neu.name if neu else "",
+            organization_id=neu.pk if neu else None,
+        ),
+        Login(
+            "service",
+            Role.SERVICE,
+            service.name if service else "",
+            organization_id=service.pk if service else None,
+        ),
+        Login(
+            "bank", Role.BANK, bank.name if bank else "", organization_id=bank.pk if bank else None
+        ),
+        Login("expert", Role.EXPERT, "评审专家"),
+    ]
+
+
+def create(seed: int) -> list[Login]:
+    """Create or refresh the demo users; the same seed gives the same password hashes."""
+    logins = plan(seed)
+    for login in logins:
+        salt = hashlib.sha256(f"{seed}:{login.username}".encode()).hexdigest()[:22]
+        User.objects.update_or_create(
+            username=login.username,
+            defaults={
+                "role": login.role,
+                "display_name": login.display_name[:50],
+                "city_id": login.city_id,
+                "zone_id": login.zone_id,
+                "organization_id": login.organization_id,
+                "is_active": True,
+                "is_staff": login.role == Role.PROVINCE_ADMIN,
+                "is_superuser": False,
+                "password": make_password(PASSWORD, salt=salt),
+            },
+        )
+    return logins
+
+
+def remove() -> int:
+    deleted, _ = User.objects.filter(username__in=USERNAMES).delete()
+    return deleted
+
+
+def _pad(text: str, width: int) -> str:
+    """Pad to a display width: CJK characters take two columns in a terminal."""
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(1, width - used)
+
+
+def table(logins: list[Login]) -> str:
+    """The logins as a plain-text table for the console."""
+    labels = dict(Role.choices)
+    lines = [_pad("用户名", 14) + _pad("密码", 12) + _pad("角色", 18) + "所属", "-" * 72]
+    for login in logins:
+        role = str(labels.get(login.role, login.role))
+        lines.append(
+            _pad(login.username, 14) + _pad(PASSWORD, 12) + _pad(role, 18) + login.display_name
+        )
+    return "\n".join(lines)
