@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 PROVINCE = "21"
-PROVINCE_OFFICE = ("00", "01", None, "辽宁省技术合同登记处")
-SHENFU_OFFICE = ("00", "02", "SHENFU", "沈抚示范区技术合同登记处")
+OfficeRow = tuple[str, str, str | None, str]  # prefecture, office code, city, name
+PROVINCE_OFFICE: OfficeRow = ("00", "01", None, "辽宁省技术合同登记处")
+SHENFU_OFFICE: OfficeRow = ("00", "02", "SHENFU", "沈抚示范区技术合同登记处")
 
 
 def load(apps: Any = None) -> int:
@@ -21,7 +22,7 @@ def load(apps: Any = None) -> int:
         apps = global_apps
     region = apps.get_model("core", "Region")
     office = apps.get_model("market", "RegistrationOffice")
-    rows = [PROVINCE_OFFICE]
+    rows: list[OfficeRow] = [PROVINCE_OFFICE]
     for code, name in region.objects.filter(level="city", code__startswith=PROVINCE).values_list(
         "code", "name"
     ):

@@ -10,4 +10,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("registry/", include("kechuang.registry.urls")),
+    path("market/", include("kechuang.market.urls")),
 ]

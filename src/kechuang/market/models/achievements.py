@@ -162,10 +162,11 @@ class AchievementTransfer(TimeStampedModel):
 
     def clean(self) -> None:
         super().clean()
+        achievement = self.achievement if self.achievement_id else None
         if (
-            self.achievement_id
+            achievement is not None
             and self.institution_id
-            and self.achievement.institution_id != self.institution_id
+            and achievement.institution_id != self.institution_id
         ):
             raise ValidationError({"achievement": _("成果不属于该转化单位")})
 

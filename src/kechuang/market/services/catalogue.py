@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kechuang.core import scoping
 from kechuang.core.roles import Role
@@ -70,6 +72,15 @@ def transfer_create(
 ) -> AchievementTransfer:
     scoping.require(_may_act_for(actor, institution, Role.INSTITUTION))
     payload = {**data, "institution": institution}
+    code = (payload.pop("enterprise_uscc", "") or "").strip().upper()
+    if code:
+        found = Enterprise.objects.filter(uscc=code).first()
+        if found is None:
+            raise ValidationError(
+                {"enterprise_name": _("统一社会信用代码未在本省登记:%(code)s")},
+                params={"code": code},
+            )
+        payload["enterprise"] = found
     enterprise = payload.get("enterprise")
     if isinstance(enterprise, Enterprise) and not payload.get("enterprise_name"):
         payload["enterprise_name"] = enterprise.name

@@ -81,6 +81,39 @@ def _allowed(data: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k in names or k.removesuffix("_id") in names}
 
 
+def _resolve_parties(data: Mapping[str, Any], actor: Any) -> dict[str, Any]:
+    """Parties named by USCC become links to the registry; an organisation user sells as
+    itself unless it names another seller."""
+    from kechuang.registry.models import Enterprise, Institution
+
+    out = dict(data)
+    for side in ("seller", "buyer"):
+        code = (out.pop(f"{side}_uscc", "") or "").strip().upper()
+        if not code:
+            continue
+        org = Enterprise.objects.filter(uscc=code).first()
+        if org is not None:
+            out[f"{side}_enterprise"] = org
+            continue
+        inst = Institution.objects.filter(uscc=code).first()
+        if inst is None:
+            raise ValidationError(
+                {f"{side}_name": _("统一社会信用代码未在本省登记:%(code)s")},
+                code="unknown_uscc",
+                params={"code": code},
+            )
+        out[f"{side}_institution"] = inst
+    has_seller = any(out.get(k) for k in ("seller_enterprise", "seller_institution", "seller_name"))
+    org_id = getattr(actor, "organization_id", None)
+    role = scoping.role_of(actor)
+    if not has_seller and org_id is not None:
+        if role == Role.ENTERPRISE:
+            out["seller_enterprise"] = Enterprise.objects.get(pk=org_id)
+        elif role == Role.INSTITUTION:
+            out["seller_institution"] = Institution.objects.get(pk=org_id)
+    return out
+
+
 def _city_of_code(code: str) -> str | None:
     if len(code) != 6 or not code.isdigit():
         return None
@@ -203,6 +236,7 @@ def contract_submit(
     source: str = "web",
 ) -> TechContract:
     """The seller side (or an admin for it) submits a contract for registration."""
+    data = _resolve_parties(data, actor)
     contract = TechContract(**_allowed(data, CONTRACT_FIELDS))
     items = _deductions(deductions)
     _derive(contract, items)
@@ -368,6 +402,42 @@ def contract_cancel(
     contract.status = S.CANCELLED
     contract.save()
     _event(contract, "cancelled", actor, reason)
+    audit.record(
+        actor, AuditEntry.Action.UPDATE, contract, before, audit.snapshot(contract), source=source
+    )
+    return contract
+
+
+@transaction.atomic
+def contract_register_existing(
+    *,
+    actor: Any,
+    data: Mapping[str, Any],
+    deductions: Iterable[Mapping[str, Any]] = (),
+    registered_on: dt.date,
+    number: str | None = None,
+    source: str = "import",
+) -> TechContract:
+    """Record a contract registered before (a legacy file): submitted and registered at once,
+    keeping its number when it has one. For the registration office of its city only."""
+    contract = contract_submit(actor=actor, data=data, deductions=deductions, source=source)
+    scoping.require(_is_registrar(actor, contract))
+    before = audit.snapshot(contract)
+    contract.office = offices.office_for_city(contract.city_id)
+    if number:
+        regnumber.parse(number)
+        if TechContract.objects.filter(number=number).exists():
+            raise ValidationError({"number": _("登记号已存在")}, code="number_taken")
+        contract.number = number
+    else:
+        contract.number = allocate_number(contract.office, registered_on.year)
+    contract.accepted_on = registered_on
+    contract.registered_on = registered_on
+    contract.status = S.REGISTERED
+    contract.full_clean()
+    contract.save()
+    _event(contract, "imported", actor)
+    _event(contract, "registered", actor, number=contract.number)
     audit.record(
         actor, AuditEntry.Action.UPDATE, contract, before, audit.snapshot(contract), source=source
     )

@@ -1,0 +1,179 @@
+"""Achievement catalogue (public), transfers, and enterprise technology demands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kechuang.core.roles import Role
+from kechuang.core.scoping import role_of
+from kechuang.market import forms, selectors, services
+from kechuang.market.filters import AchievementFilter, DemandFilter, TransferFilter
+from kechuang.market.models import Achievement
+from kechuang.registry.models import Enterprise, Institution
+
+PAGE_SIZE = 30
+
+
+def _page(request: HttpRequest, rows: Any) -> Any:
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _own(request: HttpRequest, model: type[Any], role: str) -> Any:
+    """The organisation an institution or enterprise user acts for; else 403."""
+    user: Any = request.user
+    if role_of(user) != role or user.organization_id is None:
+        raise PermissionDenied
+    return get_object_or_404(model, pk=user.organization_id)
+
+
+def _save(form: ModelForm, write: Any) -> Any:
+    try:
+        return write(form.cleaned_data)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for name, errs in exc.error_dict.items():
+                form.add_error(name if name in form.fields else None, errs)
+        else:
+            form.add_error(None, exc)
+    return None
+
+
+def _unpublished_own(user: Any) -> Any:
+    if role_of(user) != Role.INSTITUTION or user.organization_id is None:
+        return []
+    return (
+        selectors.achievement_list(user=user)
+        .exclude(status=Achievement.Status.PUBLISHED)
+        .filter(institution_id=user.organization_id)
+    )
+
+
+def achievement_catalogue(request: HttpRequest) -> HttpResponse:
+    """Published achievements, for everyone, with search."""
+    qs = selectors.achievement_catalogue(user=request.user)
+    filterset = AchievementFilter(request.GET or None, queryset=qs)
+    return render(
+        request,
+        "market/achievement_list.html",
+        {
+            "filter": filterset,
+            "page": _page(request, filterset.qs),
+            "can_create": role_of(request.user) == Role.INSTITUTION,
+            "mine": _unpublished_own(request.user),
+        },
+    )
+
+
+def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = get_object_or_404(selectors.achievement_list(user=request.user), pk=pk)
+    user: Any = request.user
+    owner = role_of(user) == Role.INSTITUTION and user.organization_id == obj.institution_id
+    return render(request, "market/achievement_detail.html", {"object": obj, "owner": owner})
+
+
+@login_required
+def achievement_create(request: HttpRequest) -> HttpResponse:
+    institution = _own(request, Institution, Role.INSTITUTION)
+    form = forms.AchievementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        obj = _save(
+            form,
+            lambda data: services.achievement_create(
+                actor=request.user, institution=institution, data=data
+            ),
+        )
+        if obj is not None:
+            messages.success(request, _("成果已保存(草稿),发布后进入公开目录"))
+            return redirect("market:achievement_detail", pk=obj.pk)
+    return render(request, "market/form.html", {"form": form, "title": _("登记科技成果")})
+
+
+@login_required
+@require_POST
+def achievement_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = get_object_or_404(selectors.achievement_list(user=request.user), pk=pk)
+    services.achievement_publish(
+        actor=request.user, achievement=obj, publish=request.POST.get("publish") != "0"
+    )
+    return redirect("market:achievement_detail", pk=obj.pk)
+
+
+@login_required
+def transfer_list(request: HttpRequest) -> HttpResponse:
+    filterset = TransferFilter(
+        request.GET or None, queryset=selectors.transfer_list(user=request.user)
+    )
+    return render(
+        request,
+        "market/transfer_list.html",
+        {
+            "filter": filterset,
+            "page": _page(request, filterset.qs),
+            "can_create": role_of(request.user) == Role.INSTITUTION,
+        },
+    )
+
+
+@login_required
+def transfer_create(request: HttpRequest) -> HttpResponse:
+    institution = _own(request, Institution, Role.INSTITUTION)
+    form = forms.TransferForm(request.POST or None)
+    form.fields["achievement"].queryset = institution.achievements.all()  # type: ignore[attr-defined]
+    form.fields["contract"].queryset = selectors.contract_list(user=request.user)  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        obj = _save(
+            form,
+            lambda data: services.transfer_create(
+                actor=request.user, institution=institution, data=data
+            ),
+        )
+        if obj is not None:
+            messages.success(request, _("成果转化已登记"))
+            return redirect("market:transfer_list")
+    return render(request, "market/form.html", {"form": form, "title": _("登记成果转化")})
+
+
+def demand_list(request: HttpRequest) -> HttpResponse:
+    """Public demands for everyone; an enterprise also sees its own private ones."""
+    filterset = DemandFilter(request.GET or None, queryset=selectors.demand_list(user=request.user))
+    return render(
+        request,
+        "market/demand_list.html",
+        {
+            "filter": filterset,
+            "page": _page(request, filterset.qs),
+            "can_create": role_of(request.user) == Role.ENTERPRISE,
+        },
+    )
+
+
+def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = get_object_or_404(selectors.demand_list(user=request.user), pk=pk)
+    return render(request, "market/demand_detail.html", {"object": obj})
+
+
+@login_required
+def demand_create(request: HttpRequest) -> HttpResponse:
+    enterprise = _own(request, Enterprise, Role.ENTERPRISE)
+    form = forms.DemandForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        obj = _save(
+            form,
+            lambda data: services.demand_create(
+                actor=request.user, enterprise=enterprise, data=data
+            ),
+        )
+        if obj is not None:
+            messages.success(request, _("技术需求已发布"))
+            return redirect("market:demand_detail", pk=obj.pk)
+    return render(request, "market/form.html", {"form": form, "title": _("发布技术需求")})
