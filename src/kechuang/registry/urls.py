@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kechuang.registry import views
+from kechuang.registry import urls_io, views
 from kechuang.registry.kinds import KINDS
 
 app_name = "registry"
@@ -39,3 +39,5 @@ urlpatterns += [
     ),
     path("enterprises/<int:pk>/years/new/", views.enterprise_year_new, name="enterprise_year_new"),
 ]
+
+urlpatterns += urls_io.urlpatterns

@@ -183,3 +183,16 @@ def report_csv(errors: list[dict[str, Any]]) -> bytes:
     writer.writerow(REPORT_HEADERS)
     writer.writerows(report_rows(errors))
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def report_xlsx(errors: list[dict[str, Any]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title="errors")
+    sheet.append(list(REPORT_HEADERS))
+    for row in report_rows(errors):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -209,6 +209,8 @@ def apply_plan(plan: Plan, *, actor: Any, batch: str, progress: Progress | None 
     ent_names = _snapshot_names(Enterprise)
     year_names = _snapshot_names(EnterpriseYear)
     total = len(plan.enterprises) + len(plan.years)
+    if progress:  # before the transaction, so that a job row polled elsewhere shows it
+        progress("writing", 0, total)
     with transaction.atomic():
         # Enterprises first: the yearly rows of new enterprises need their ids.
         ent_cols = _insert_columns(Enterprise, ("uscc", *ENTERPRISE_FIELDS))

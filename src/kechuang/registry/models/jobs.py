@@ -50,12 +50,20 @@ class ImportJob(TimeStampedModel):
     message = models.TextField(_("说明"), blank=True)
     batch = models.CharField(_("批次"), max_length=40, unique=True, default=_batch)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # The city of a city bureau's import, so that the bureau sees its own jobs.
     city = models.ForeignKey(
-        Region, verbose_name=_("所属市"), null=True, blank=True, on_delete=models.PROTECT,
+        Region,
+        verbose_name=_("所属市"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
