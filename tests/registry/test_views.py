@@ -396,3 +396,45 @@ def test_revoked_platform_is_hidden_from_the_public(client):
     platform = PlatformFactory(status="revoked")
     url = reverse("registry:platform_detail", args=[platform.pk])
     assert client.get(url).status_code == 404
+
+
+def _queries_for(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        ("registry:enterprise_list", lambda: EnterpriseFactory(zone_id=None)),
+        ("registry:institution_list", InstitutionFactory),
+        ("registry:platform_list", lambda: PlatformFactory(host_institution=InstitutionFactory())),
+        (
+            "registry:person_list",
+            lambda: Person.objects.create(
+                name="张三", title="cas", institution=InstitutionFactory()
+            ),
+        ),
+    ],
+)
+def test_list_queries_do_not_grow_with_rows(client, province_admin, name, make):
+    client.force_login(province_admin)
+    make()
+    few = _queries_for(client, reverse(name))
+    for _ in range(30):
+        make()
+    assert _queries_for(client, reverse(name)) == few
+
+
+def test_detail_queries_do_not_grow_with_years(client, province_admin, enterprise):
+    client.force_login(province_admin)
+    url = reverse("registry:enterprise_detail", args=[enterprise.pk])
+    EnterpriseYearFactory(enterprise=enterprise, year=2020)
+    one = _queries_for(client, url)
+    for year in (2021, 2022, 2023):
+        EnterpriseYearFactory(enterprise=enterprise, year=year)
+    assert _queries_for(client, url) == one

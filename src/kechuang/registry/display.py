@@ -112,7 +112,10 @@ def year_table(objs: Sequence[Any], names: Sequence[str]) -> YearTable:
     rows = []
     for name in names:
         f = meta.get_field(name)
-        rows.append((f.verbose_name, [field_value(o, f) for o in objs]))
+        values = [field_value(o, f) for o in objs]
+        # Head counts group by thousands like the money beside them.
+        values = [f"{v:,}" if type(v) is int else v for v in values]
+        rows.append((f.verbose_name, values))
     return YearTable([o.year for o in objs], rows)
 
 

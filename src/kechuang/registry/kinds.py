@@ -123,12 +123,18 @@ def _columns(model: type[models.Model], *names: str) -> tuple[tuple[str, Any], .
 
 def _enterprise_extras(user: Any, obj: Enterprise) -> dict[str, Any]:
     years = list(selectors.enterprise_years(user=user, enterprise=obj).order_by("year"))
-    year_history = []
-    for y in reversed(years):
-        rows = display.history_rows(EnterpriseYear, selectors.object_history(user=user, obj=y))
-        if rows:
-            title = _("%(year)s 年度数据修改记录") % {"year": y.year}
-            year_history.append({"anchor": f"year-history-{y.year}", "title": title, "rows": rows})
+    by_id = {str(y.pk): y.year for y in years}
+    entries: dict[int, list[Any]] = {}
+    for e in selectors.enterprise_year_history(user=user, enterprise=obj):
+        entries.setdefault(by_id[e.object_id], []).append(e)
+    year_history = [
+        {
+            "anchor": f"year-history-{year}",
+            "title": _("%(year)s 年度数据修改记录") % {"year": year},
+            "rows": display.history_rows(EnterpriseYear, entries[year]),
+        }
+        for year in sorted(entries, reverse=True)
+    ]
     facts = selectors.enterprise_facts(user=user, enterprise=obj)
     return {
         "year_table": display.year_table(years, forms.EnterpriseYearForm.Meta.fields),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, QuerySet
 
 from kechuang.core import scoping
@@ -131,3 +132,14 @@ def person_memberships(*, user: Any, person: Person) -> QuerySet[PlatformMember]
     return scoping.visible(
         PlatformMember.objects.filter(person=person).select_related("platform"), user
     )
+
+
+def enterprise_year_history(*, user: Any, enterprise: Enterprise) -> QuerySet[AuditEntry]:
+    """The audit entries of all the yearly records of `enterprise` that `user` may see."""
+    ids = [
+        str(pk)
+        for pk in enterprise_years(user=user, enterprise=enterprise).values_list("pk", flat=True)
+    ]
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(EnterpriseYear), object_id__in=ids
+    ).select_related("actor")

@@ -83,3 +83,12 @@ def current_query(context: template.Context) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+@register.filter
+def thousands(value: Any) -> str:
+    """12,345 in either language (Django's zh-hans format has no thousands separator)."""
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return str(value)

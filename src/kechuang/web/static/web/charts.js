@@ -13,7 +13,8 @@
       xAxis: {type: "category", data: d.labels, axisLabel: {interval: 0, rotate: 40}},
       yAxis: {type: "value", minInterval: 1},
       series: [{type: "bar", name: d.name, data: d.values, barMaxWidth: 36,
-                label: {show: d.values.length <= 20, position: "top", fontSize: 11}}]
+                label: {show: d.values.length <= 20, position: "top", fontSize: 11,
+                        formatter: function (p) { return p.value.toLocaleString(); }}}]
     };
   }
 
