@@ -37,3 +37,4 @@ api = KechuangAPI(
 install_error_handlers(api)
 api.add_router("/registry/", registry_router)
 api.add_router("/reference/", reference_router)
+api.add_router("/market/", "kechuang.market.api.router")
