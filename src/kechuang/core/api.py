@@ -61,7 +61,7 @@ def _children(qs: QuerySet, level: str | None, parent: str | None) -> QuerySet:
 
 
 @router.get("/regions", response={200: list[RegionOut], **RESPONSES}, summary="行政区划")
-def regions(
+def region_list(
     request: HttpRequest,
     level: Literal["province", "city", "county", "reporting_unit"] | None = None,
     parent: str | None = Parent,
@@ -70,12 +70,12 @@ def regions(
 
 
 @router.get("/zones", response={200: list[ZoneOut], **RESPONSES}, summary="高新区")
-def zones(request: HttpRequest) -> Any:
+def zone_list(request: HttpRequest) -> Any:
     return list(HighTechZone.objects.all())
 
 
 @router.get("/industries", response={200: list[IndustryOut], **RESPONSES}, summary="国民经济行业")
-def industries(
+def industry_list(
     request: HttpRequest,
     level: Literal["section", "division"] | None = None,
     parent: str | None = Parent,
@@ -84,10 +84,10 @@ def industries(
 
 
 @router.get("/tech-fields", response={200: list[TechFieldOut], **RESPONSES}, summary="技术领域")
-def tech_fields(request: HttpRequest) -> Any:
+def tech_field_list(request: HttpRequest) -> Any:
     return list(TechField.objects.all())
 
 
 @router.get("/clusters", response={200: list[ClusterOut], **RESPONSES}, summary="产业基地与集群")
-def clusters(request: HttpRequest) -> Any:
+def cluster_list(request: HttpRequest) -> Any:
     return list(IndustryCluster.objects.all())

@@ -173,7 +173,7 @@ def _annotation(f: df.Filter) -> Any:
     return str
 
 
-def filter_schema(filterset: type[df.FilterSet]) -> type[Schema]:
+def filter_schema(filterset: type[df.FilterSet], name: str | None = None) -> type[Schema]:
     """Query parameters built from a FilterSet, so that the API filters exactly as the pages do."""
     # Labels are read in the default language so that the published spec does not vary.
     with translation.override(settings.LANGUAGE_CODE):
@@ -181,7 +181,7 @@ def filter_schema(filterset: type[df.FilterSet]) -> type[Schema]:
             key: (_annotation(f) | None, Field(None, description=str(f.label or key)))
             for key, f in filterset.base_filters.items()
         }
-    name = filterset.__name__.removesuffix("Filter") + "Filters"
+    name = name or filterset.__name__.removesuffix("Filter") + "Filters"
     schema: type[Schema] = create_model(name, __base__=Schema, **fields)
     return schema
 
