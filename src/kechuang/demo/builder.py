@@ -137,7 +137,7 @@ def build(
             t0 = time.perf_counter()
             clear()
             out(f"  {'cleared':<22}{'':>10}   {time.perf_counter() - t0:6.2f} s")
-        ctx = _context(seed, scale, targets, out)
+        ctx = new_context(seed, scale, targets, out)
         for name, stage in STAGES:
             before = sum(ctx.counts.values())
             t0 = time.perf_counter()
@@ -166,7 +166,7 @@ def build(
     return Result(record, True, logins)
 
 
-def _context(seed: int, scale: float, targets: Targets, out: Callable[[str], None]) -> Context:
+def new_context(seed: int, scale: float, targets: Targets, out: Callable[[str], None]) -> Context:
     period_end = targets.period.end
     now = dt.datetime(period_end.year, period_end.month, period_end.day, 9, 0, tzinfo=dt.UTC)
     return Context(

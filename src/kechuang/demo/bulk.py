@@ -54,8 +54,12 @@ def insert(
         raise ValueError(f"{model.__name__} has no columns {unknown}")
     extra_fields = [f for f in meta.concrete_fields if f.attname not in columns]
     fields = [by_attname[c] for c in columns] + extra_fields
-    extra = tuple(_default(f, now) for f in extra_fields)
-    conv = [(i, c) for i, f in enumerate(fields) if (c := _converter(f)) is not None]
+    # Defaults are the same on every row: convert them once.
+    extra = tuple(
+        c(v) if (c := _converter(f)) is not None and v is not None else v
+        for f, v in ((f, _default(f, now)) for f in extra_fields)
+    )
+    conv = [(i, c) for i, f in enumerate(fields[: len(columns)]) if (c := _converter(f))]
 
     def prepared(batch: list[Row]) -> list[Row]:
         out = [r + extra for r in batch] if extra else batch

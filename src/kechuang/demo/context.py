@@ -48,7 +48,7 @@ class Context:
     services: dict[str, list[int]] = field(default_factory=dict)  # kind -> ids
     platform_host: dict[int, int | None] = field(default_factory=dict)  # platform -> institution
     written: list[type[models.Model]] = field(default_factory=list)
-    _by_city: dict[tuple[str, str], list[Firm]] = field(default_factory=dict, repr=False)
+    _by_city: dict[str, dict[str, list[Firm]]] = field(default_factory=dict, repr=False)
 
     def rng(self, stage: str) -> random.Random:
         """One stream per stage: a change in one stage leaves the others' data as it was."""
@@ -66,8 +66,12 @@ class Context:
 
     def firms_in(self, city: str, sections: str = "CIM") -> list[Firm]:
         """Generated (not named) firms of `city` in `sections`; the province's if it has none."""
-        key = (city, sections)
-        if key not in self._by_city:
-            pool = [f for f in self.firms if not f.anchor and f.section in sections]
-            self._by_city[key] = [f for f in pool if f.city == city] or pool or self.firms
-        return self._by_city[key]
+        if sections not in self._by_city:
+            index: dict[str, list[Firm]] = {"*": []}
+            for f in self.firms:
+                if not f.anchor and f.section in sections:
+                    index.setdefault(f.city, []).append(f)
+                    index["*"].append(f)
+            self._by_city[sections] = index
+        index = self._by_city[sections]
+        return index.get(city) or index["*"] or self.firms

@@ -14,6 +14,7 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 from kechuang.core.reference import SHENFU_CODE
@@ -123,7 +124,8 @@ class FirmMaker:
         self.rng, self.t, self.geo, self.sectors, self.scale = rng, targets, geo, sectors, scale
         self.period = targets.period
         self.first_year = targets.fiscal_years[0]
-        self.years, self.year_weights = _founding_year_weights(self.period.year)
+        self.years, weights = _founding_year_weights(self.period.year)
+        self.year_cum = list(accumulate(weights))
 
     def profile(self, fid: int, city: str, county: str, division: str, founded: dt.date) -> Firm:
         rng = self.rng
@@ -154,7 +156,7 @@ class FirmMaker:
         else:
             city = self.geo.city(rng)
         county = self.geo.county(rng, city)
-        year = rng.choices(self.years, self.year_weights)[0]
+        year = rng.choices(self.years, cum_weights=self.year_cum)[0]
         end = self.period.end if year == self.period.year else dt.date(year, 12, 31)
         founded = day_between(rng, dt.date(year, 1, 1), end)
         return self.profile(fid, city, county, self.sectors.draw(rng), founded)

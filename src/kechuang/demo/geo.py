@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from kechuang.core.models import HighTechZone, Region
 from kechuang.core.reference import SHENFU_CODE
@@ -47,19 +48,19 @@ SHENYANG_ZONE = "沈阳高新技术产业开发区"
 class Geo:
     names: dict[str, str]
     cities: list[str]
-    city_weights: list[float]
+    city_cum: list[float]  # cumulative weights, so that a draw need not add them up
     counties: dict[str, list[str]]
-    county_weights: dict[str, list[float]]
+    county_cum: dict[str, list[float]]
     zone_by_county: dict[str, int] = field(default_factory=dict)
     zone_by_city: dict[str, int] = field(default_factory=dict)
     zone_names: dict[int, str] = field(default_factory=dict)
     shenfu_zone: int | None = None
 
     def county(self, rng: random.Random, city: str) -> str:
-        return rng.choices(self.counties[city], self.county_weights[city])[0]
+        return rng.choices(self.counties[city], cum_weights=self.county_cum[city])[0]
 
     def city(self, rng: random.Random) -> str:
-        return rng.choices(self.cities, self.city_weights)[0]
+        return rng.choices(self.cities, cum_weights=self.city_cum)[0]
 
     def zone_for(self, rng: random.Random, city: str, county: str, share: float) -> int | None:
         """A zone for a firm in `county`; zones known only by city cover a smaller part of it."""
@@ -100,9 +101,9 @@ def load() -> Geo:
     geo = Geo(
         names=names,
         cities=cities,
-        city_weights=[CITY_WEIGHTS[c] for c in cities],
+        city_cum=list(accumulate(CITY_WEIGHTS[c] for c in cities)),
         counties=counties,
-        county_weights=weights,
+        county_cum={c: list(accumulate(w)) for c, w in weights.items()},
     )
     for zid, name, region, city, level in HighTechZone.objects.order_by("id").values_list(
         "id", "name", "region_id", "city_id", "level"

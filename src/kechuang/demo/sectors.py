@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from itertools import accumulate
 
 from kechuang.core.models import Industry, IndustryCluster
 
@@ -117,11 +118,12 @@ class Sectors:
             / boost_sum[parent or ""]
             for code, parent in rows
         ]
+        self.cum_weights = list(accumulate(self.weights))
         names = dict(IndustryCluster.objects.values_list("name", "id"))
         self.clusters = {d: [names[n] for n in ns if n in names] for d, ns in CLUSTERS.items()}
 
     def draw(self, rng: random.Random) -> str:
-        return rng.choices(self.divisions, self.weights)[0]
+        return rng.choices(self.divisions, cum_weights=self.cum_weights)[0]
 
     def cluster(self, rng: random.Random, division: str) -> int | None:
         options = self.clusters.get(division)

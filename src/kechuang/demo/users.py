@@ -94,8 +94,10 @@ def plan(seed: int) -> list[Login]:
 def create(seed: int) -> list[Login]:
     """Create or refresh the demo users; the same seed gives the same password hashes."""
     logins = plan(seed)
+    # One hash for all: they share the published password, and hashing is the slow part.
+    salt = hashlib.sha256(f"kechuang-demo:{seed}".encode()).hexdigest()[:22]
+    password = make_password(PASSWORD, salt=salt)
     for login in logins:
-        salt = hashlib.sha256(f"{seed}:{login.username}".encode()).hexdigest()[:22]
         User.objects.update_or_create(
             username=login.username,
             defaults={
@@ -107,7 +109,7 @@ def create(seed: int) -> list[Login]:
                 "is_active": True,
                 "is_staff": login.role == Role.PROVINCE_ADMIN,
                 "is_superuser": False,
-                "password": make_password(PASSWORD, salt=salt),
+                "password": password,
             },
         )
     return logins

@@ -11,7 +11,6 @@ import datetime as dt
 import math
 import random
 from collections.abc import Iterator
-from decimal import Decimal
 
 from kechuang.demo.firms import Firm
 from kechuang.demo.naming import words
@@ -32,9 +31,11 @@ UNICORN_USD = 1_000_000_000
 _NONE_BUT_VC_CAP = 900_000_000  # other funded firms stay below a unicorn valuation
 
 
-def _yuan(x: float) -> Decimal:
-    """Whole yuan, to the hundred for amounts of a thousand and more (signed)."""
-    return Decimal(int(round(x, -2)) if abs(x) >= 1000 else round(x))
+def _yuan(x: float) -> int:
+    """Whole yuan (exact), to the hundred for amounts of a thousand and more."""
+    if x < 0:
+        return -_yuan(-x)
+    return 100 * int(x / 100 + 0.5) if x >= 1000 else int(x + 0.5)
 
 
 def _listed_during(f: Firm, year: int) -> bool:
