@@ -32,33 +32,35 @@ def import_job_list(*, user: Any) -> QuerySet[ImportJob]:
     return scoping.visible(ImportJob.objects.select_related("created_by"), user)
 
 
-@transaction.atomic
 def import_job_submit(*, actor: Any, upload: UploadedFile, dry_run: bool = False) -> ImportJob:
-    """Store the uploaded file and queue its import; the import starts after the commit."""
+    """Store the uploaded file and queue its import, which starts once the job is committed."""
     scoping.require(can_import(actor))
     city = actor.city_id if scoping.role_of(actor) == Role.CITY_ADMIN else None
-    job = ImportJob(
-        file_name=(upload.name or "upload")[-200:],
-        dry_run=dry_run,
-        created_by=actor,
-        city_id=city,
-    )
-    job.file.save(upload.name or "upload", upload, save=False)
-    job.save()
-    audit.record(actor, AuditEntry.Action.CREATE, job, None, audit.snapshot(job))
-    transaction.on_commit(lambda: start(job.pk))
+    with transaction.atomic():
+        job = ImportJob(
+            file_name=(upload.name or "upload")[-200:],
+            dry_run=dry_run,
+            created_by=actor,
+            city_id=city,
+        )
+        job.file.save(upload.name or "upload", upload, save=False)
+        job.save()
+        audit.record(actor, AuditEntry.Action.CREATE, job, None, audit.snapshot(job))
+    # Tests may run the job in the caller's thread and transaction.
+    if getattr(settings, "IMPORT_JOBS_INLINE", False):
+        run(job.pk)
+        job.refresh_from_db()
+    else:
+        transaction.on_commit(lambda: start(job.pk))
     return job
 
 
-def start(job_id: int) -> None:
-    # Tests and one-off scripts may run the job in the caller's thread (and transaction).
-    if getattr(settings, "IMPORT_JOBS_INLINE", False):
-        run(job_id)
-        return
+def start(job_id: int) -> threading.Thread:
     thread = threading.Thread(
         target=_run_in_thread, args=(job_id,), name=f"import-job-{job_id}", daemon=True
     )
     thread.start()
+    return thread
 
 
 def _run_in_thread(job_id: int) -> None:
