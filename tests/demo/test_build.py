@@ -36,7 +36,7 @@ def test_same_seed_gives_identical_data(targets):
 def test_command_builds_without_serving_and_rerun_skips():
     out = io.StringIO()
     call_command("demo", "--scale", str(SCALE), "--seed", str(SEED), "--no-serve", stdout=out)
-    assert "enterprises" in out.getvalue()
+    assert "企业年度数据" in out.getvalue()
     assert "demo12345" in out.getvalue()
     n = Enterprise.objects.count()
     assert n == round(45_000 * SCALE)
@@ -45,7 +45,7 @@ def test_command_builds_without_serving_and_rerun_skips():
     again = io.StringIO()
     call_command("demo", "--scale", str(SCALE), "--seed", str(SEED), "--no-serve", stdout=again)
     assert "跳过" in again.getvalue()
-    assert "enterprises" not in again.getvalue()
+    assert "企业年度数据" not in again.getvalue()
     assert DemoBuild.objects.count() == 1
     assert Enterprise.objects.count() == n
 
@@ -60,7 +60,7 @@ def test_other_parameters_are_refused_without_replace():
 
 
 def test_foreign_data_is_refused(enterprise):
-    with pytest.raises(CommandError, match="already holds"):
+    with pytest.raises(CommandError, match="已有登记数据"):
         call_command("demo", "--scale", str(SCALE), "--no-serve", stdout=io.StringIO())
     assert Enterprise.objects.count() == 1
 

@@ -8,9 +8,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import models, transaction
 from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kechuang.core import audit
 from kechuang.core.models import AuditEntry
@@ -28,7 +31,7 @@ from kechuang.demo.enterprises import (
 from kechuang.demo.firms import FirmMaker
 from kechuang.demo.geo import load as load_geo
 from kechuang.demo.models import DemoBuild
-from kechuang.demo.naming import CodeBook
+from kechuang.demo.naming import CodeBook, pad
 from kechuang.demo.sectors import Sectors
 from kechuang.demo.targets import Targets
 from kechuang.registry.models import (
@@ -64,7 +67,7 @@ REGISTRY: tuple[type[models.Model], ...] = (
     Incident,
     EnterpriseYear,
 )
-MIN_ENTERPRISES = 60  # room for the named firms, the listings and the candidates
+MIN_ENTERPRISES = 200  # room for the named firms, the listings and the candidates
 
 
 class DemoError(Exception):
@@ -76,6 +79,12 @@ class Result:
     build: DemoBuild
     built: bool  # False: an identical demo was already there
     logins: list[users.Login]
+
+
+def progress(label: str, rows: int | None, seconds: float) -> str:
+    """One line of progress: stage, rows written, seconds."""
+    count = f"{rows:>10,} rows" if rows is not None else " " * 15
+    return f"  {pad(str(label), 28)}{count} {seconds:7.2f} s"
 
 
 def normalized_scale(scale: float) -> Decimal:
@@ -106,8 +115,8 @@ def clear() -> None:
         Institution.objects.all().delete()
     except ProtectedError as exc:
         raise DemoError(
-            f"other records still refer to the registry ({exc.args[0][:120]}); "
-            "start from an empty database instead"
+            _("其他数据仍引用登记库记录(%(detail)s),请改用空数据库生成演示数据。")
+            % {"detail": str(exc.args[0])[:120]}
         ) from exc
     users.remove()
     DemoBuild.objects.all().delete()
@@ -124,30 +133,35 @@ def build(
     """Generate the demo province, or keep it if the same build is already there."""
     existing = same_build(seed, scale, targets)
     if existing and not registry_empty() and not replace:
-        out(f"演示数据已存在(seed={seed}, scale={scale}, {targets.period.code}),跳过生成。")
+        out(
+            _("演示数据已存在(seed=%(seed)s, scale=%(scale)s, %(period)s),跳过生成。")
+            % {"seed": seed, "scale": scale, "period": targets.period.code}
+        )
         return Result(existing, False, users.plan(seed))
     if not registry_empty() and not replace:
         raise DemoError(
-            "the database already holds registry data that this demo did not build with these "
-            "parameters; run again with --replace to delete it and generate anew"
+            _(
+                "数据库中已有登记数据,且不是以相同参数生成的演示数据。"
+                "如需删除后重新生成,请加 --replace 参数。"
+            )
         )
     started = time.perf_counter()
     with transaction.atomic():
         if replace:
             t0 = time.perf_counter()
             clear()
-            out(f"  {'cleared':<22}{'':>10}   {time.perf_counter() - t0:6.2f} s")
+            out(progress(_("清除原有数据"), None, time.perf_counter() - t0))
         ctx = new_context(seed, scale, targets, out)
         for name, stage in STAGES:
             before = sum(ctx.counts.values())
             t0 = time.perf_counter()
             stage(ctx)
             rows = sum(ctx.counts.values()) - before
-            out(f"  {name:<22}{rows:>10,} rows {time.perf_counter() - t0:6.2f} s")
+            out(progress(name, rows, time.perf_counter() - t0))
         bulk.reset_sequences(ctx.written)
         t0 = time.perf_counter()
         logins = users.create(seed)
-        out(f"  {'logins':<22}{len(logins):>10,} rows {time.perf_counter() - t0:6.2f} s")
+        out(progress(_("演示账号"), len(logins), time.perf_counter() - t0))
         seconds = time.perf_counter() - started
         record = DemoBuild.objects.create(
             seed=seed,
@@ -162,7 +176,7 @@ def build(
             None, AuditEntry.Action.CREATE, record, None, audit.snapshot(record), source="demo"
         )
     total = sum(ctx.counts.values())
-    out(f"  {'total':<22}{total:>10,} rows {seconds:6.2f} s ({total / seconds:,.0f} rows/s)")
+    out(progress(_("合计"), total, seconds) + f" ({total / seconds:,.0f} rows/s)")
     return Result(record, True, logins)
 
 
@@ -211,13 +225,13 @@ def stage_years(ctx: Context) -> None:
     )
 
 
-STAGES: tuple[tuple[str, Callable[[Context], None]], ...] = (
-    ("enterprises", stage_enterprises),
-    ("enterprise facts", stage_facts),
-    ("enterprise years", stage_years),
-    ("institutions", organizations.institutions),
-    ("platforms", platforms.generate),
-    ("people", people.generate),
-    ("service institutions", organizations.service_institutions),
-    ("banks", organizations.banks),
+STAGES: tuple[tuple[Any, Callable[[Context], None]], ...] = (
+    (gettext_lazy("企业"), stage_enterprises),
+    (gettext_lazy("企业获奖、标准、名录与事故"), stage_facts),
+    (gettext_lazy("企业年度数据"), stage_years),
+    (gettext_lazy("高校院所"), organizations.institutions),
+    (gettext_lazy("平台与投资"), platforms.generate),
+    (gettext_lazy("平台人员"), people.generate),
+    (gettext_lazy("服务机构"), organizations.service_institutions),
+    (gettext_lazy("银行与网点"), organizations.banks),
 )

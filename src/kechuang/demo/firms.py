@@ -210,6 +210,8 @@ class FirmMaker:
         mature = [f for f in free if f.tech and f.founded.year <= end.year - 5]
         for f in weighted_pick(rng, mature, [size(f) ** 2 for f in mature], star_needed):
             self.list_on(f, "star")
+        if sum(1 for f in firms if f.board == "star") != t.count("F25"):
+            raise TargetsError("the scale is too small for F25 STAR-listed enterprises")
         n_other = round(float(t.param("other_listed", 0)) * self.scale)
         unlisted = [f for f in free if not f.board and f.founded.year <= end.year - 4]
         for f in weighted_pick(rng, unlisted, [size(f) ** 2 for f in unlisted], n_other):

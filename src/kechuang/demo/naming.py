@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import unicodedata
 from collections.abc import Sequence
 from itertools import accumulate
 
@@ -78,6 +79,12 @@ ROADS = (
     "高新路",
     "工业大街",
 )
+
+
+def pad(text: str, width: int) -> str:
+    """Pad to a display width: CJK characters take two columns in a terminal."""
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(1, width - used)
 
 
 def words(text: str) -> tuple[str, ...]:

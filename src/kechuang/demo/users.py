@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 
 from kechuang.core.models import HighTechZone, User
 from kechuang.core.roles import Role
+from kechuang.demo.naming import pad
 from kechuang.registry.models import Bank, Enterprise, Institution, ServiceInstitution
 
 PASSWORD = "demo12345"
@@ -120,19 +120,13 @@ def remove() -> int:
     return deleted
 
 
-def _pad(text: str, width: int) -> str:
-    """Pad to a display width: CJK characters take two columns in a terminal."""
-    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * max(1, width - used)
-
-
 def table(logins: list[Login]) -> str:
     """The logins as a plain-text table for the console."""
     labels = dict(Role.choices)
-    lines = [_pad("用户名", 14) + _pad("密码", 12) + _pad("角色", 18) + "所属", "-" * 72]
+    lines = [pad("用户名", 14) + pad("密码", 12) + pad("角色", 18) + "所属", "-" * 72]
     for login in logins:
         role = str(labels.get(login.role, login.role))
         lines.append(
-            _pad(login.username, 14) + _pad(PASSWORD, 12) + _pad(role, 18) + login.display_name
+            pad(login.username, 14) + pad(PASSWORD, 12) + pad(role, 18) + login.display_name
         )
     return "\n".join(lines)
