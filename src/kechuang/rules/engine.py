@@ -1,0 +1,307 @@
+"""compile(spec) → Polars expressions; evaluate(spec, frame) → one row per enterprise.
+
+Points are carried as integer hundredths ("cents") so that cohort percentiles and sums are
+exact; specs without a cohort output whole points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import reduce
+from typing import Any, cast
+
+import polars as pl
+
+from kechuang.rules.measures import Columns
+from kechuang.rules.plan import possible_reasons
+from kechuang.rules.prepare import column, prepare
+from kechuang.rules.spec import Band, Criterion, Spec
+
+SCORE = "_score"
+
+
+@dataclass
+class Compiled:
+    spec: Spec
+    stages: list[list[pl.Expr]]
+    output: list[str]
+
+
+def _pc(name: str) -> str:
+    return f"_pc.{name}"
+
+
+def cases(pairs: Iterable[tuple[pl.Expr, Any]], otherwise: Any = None) -> pl.Expr:
+    """The value of the first pair whose condition holds (an unknown condition does not)."""
+    expr: Any = pl
+    for hit, value in pairs:
+        expr = expr.when(hit).then(value)
+    assert expr is not pl, "cases() needs at least one pair"
+    return cast(pl.Expr, expr.otherwise(otherwise))
+
+
+def _band_points(cols: Columns, measure: str, bands: Iterable[Band]) -> pl.Expr:
+    pts = cases(((cols.compare(measure, ">=", b.min), b.points * 100) for b in bands), 0)
+    return pl.when(cols.ok(measure)).then(pts).cast(pl.Int64)
+
+
+def _stage_weight(spec: Spec, cr: Criterion) -> pl.Expr:
+    assert spec.cohort
+    stages = spec.cohort.stages
+    return cases((pl.col("stage") == st.name, cr.weights[st.name]) for st in stages).cast(pl.Int64)
+
+
+def _stage(spec: Spec, cols: Columns) -> pl.Expr:
+    assert spec.cohort
+    ch = spec.cohort
+    pairs = [
+        (
+            pl.lit(True) if st.min is None else cols.compare(ch.stage_measure, ">=", st.min),
+            pl.lit(st.name),
+        )
+        for st in reversed(ch.stages)
+    ]
+    return pl.when(cols.ok(ch.stage_measure)).then(cases(pairs)).alias("stage")
+
+
+def _cohort_points(spec: Spec, cols: Columns, cr: Criterion, keys: list[pl.Expr]) -> pl.Expr:
+    weight = _stage_weight(spec, cr) * 100
+    if cr.kind == "flag":
+        assert cr.test is not None
+        hit = cols.test(cr.test)
+        pts = cases([(hit, weight), (hit.is_not_null(), 0)])
+    else:
+        m = cr.measure or ""
+        key = pl.when(pl.col("stage").is_not_null()).then(cols.key(m))
+        # Percentile = share of the cohort at or below the value: equal values score equally.
+        at_most = key.rank("max").over(keys).cast(pl.Int64)
+        size = key.count().over(keys).cast(pl.Int64)
+        low = cols.compare(m, "<=", cr.floor)
+        pts = cases([(cols.ok(m) & low, 0), (cols.ok(m), weight * at_most // size)])
+    if cr.missing == "zero":
+        pts = pts.fill_null(0)
+    return pl.when(pl.col("stage").is_not_null()).then(pts).cast(pl.Int64).alias(_pc(cr.name))
+
+
+def compile(spec: Spec) -> Compiled:
+    cols = Columns(spec)
+    s2: list[pl.Expr] = [
+        cols.test(c.test).alias(f"cond_{c.name}") for c in (*spec.eligibility, *spec.direct)
+    ]
+    s3: list[pl.Expr] = []
+    keys: list[pl.Expr] = []
+    if spec.cohort:
+        s2.append(_stage(spec, cols))
+        keys = [pl.col(column(g, None)) for g in spec.cohort.group_by] + [pl.col("stage")]
+    for cr in spec.criteria:
+        if cr.kind == "bands":
+            s2.append(_band_points(cols, cr.measure or "", cr.bands).alias(_pc(cr.name)))
+        elif cr.kind == "best":
+            names = [f"points_{cr.name}__{o.name}" for o in cr.options]
+            s2 += [
+                _band_points(cols, o.measure, o.bands).alias(n)
+                for o, n in zip(cr.options, names, strict=True)
+            ]
+            best = pl.max_horizontal([pl.col(n) for n in names])
+            s3.append(best.alias(_pc(cr.name)))
+            # The first option wins a tie.
+            pairs = [
+                (pl.col(n) == best, pl.lit(o.name)) for o, n in zip(cr.options, names, strict=True)
+            ]
+            s3.append(cases(pairs).alias(f"option_{cr.name}"))
+        else:
+            s3.append(_cohort_points(spec, cols, cr, keys))
+    for a in spec.adjustments:
+        hit = cols.test(a.test).fill_null(False)
+        s2.append(pl.when(hit).then(a.points * 100).otherwise(0).cast(pl.Int64).alias(_pc(a.name)))
+
+    elig = [pl.col(f"cond_{c.name}").fill_null(False) for c in spec.eligibility]
+    direct = [pl.col(f"cond_{d.name}").fill_null(False) for d in spec.direct]
+    s4: list[pl.Expr] = [
+        reduce(lambda a, b: a & b, elig, pl.lit(True)).alias("eligible"),
+        reduce(lambda a, b: a | b, direct, pl.lit(False)).alias("_direct"),
+        cases(
+            (hit, pl.lit(f"direct:{d.name}")) for hit, d in zip(direct, spec.direct, strict=True)
+        ).alias("_direct_name")
+        if spec.direct
+        else pl.lit(None, pl.String).alias("_direct_name"),
+        _total(spec).alias(SCORE),
+    ]
+    score = pl.col(SCORE)
+    s5: list[pl.Expr] = [pl.lit(0).alias("_higher"), pl.lit(0).alias("_scored")]
+    if spec.cohort:
+        higher = (score.rank("min", descending=True).over(keys) - 1).cast(pl.Int64)
+        s5 = [higher.alias("_higher"), score.count().over(keys).cast(pl.Int64).alias("_scored")]
+    qualified_direct = pl.col("eligible") & pl.col("_direct")
+    s6: list[pl.Expr] = [_passes(spec).alias("_pass")]
+    if spec.tiers:
+        tier = cases((_in_top(t.top_percent), pl.lit(t.name)) for t in spec.tiers)
+        s6.append(pl.when(score.is_not_null()).then(tier).alias("tier"))
+    s7 = [
+        cases(
+            [
+                (qualified_direct, pl.col("_direct_name")),
+                (pl.col("eligible") & pl.col("_pass"), pl.lit("score")),
+            ],
+            pl.lit(None, pl.String),
+        ).alias("qualified_by"),
+        _reasons(spec, cols).alias("_reasons"),
+    ]
+    s8 = [
+        cases([(pl.col("qualified_by").is_not_null(), pl.lit("pass"))], pl.lit("fail")).alias(
+            "verdict"
+        ),
+        pl.when(qualified_direct).then(None).otherwise(_points(spec, score)).alias("score"),
+        *[_points(spec, pl.col(_pc(n))).alias(f"points_{n}") for n in _point_names(spec)],
+        *[
+            _points(spec, pl.col(f"points_{c.name}__{o.name}")).alias(f"points_{c.name}__{o.name}")
+            for c in spec.criteria
+            for o in c.options
+        ],
+        pl.when(pl.col("_reasons") == "")
+        .then(pl.lit([], pl.List(pl.String)))
+        .otherwise(pl.col("_reasons").str.split(";"))
+        .alias("reasons"),
+        pl.lit(spec.program).alias("program"),
+        pl.lit(spec.version).alias("spec_version"),
+    ]
+    stages = [cols.materialise(), s2, s3, s4, s5, s6, s7, s8]
+    return Compiled(spec, [s for s in stages if s], output_columns(spec))
+
+
+def output_columns(spec: Spec) -> list[str]:
+    out = [
+        "uscc",
+        "program",
+        "spec_version",
+        "eligible",
+        "score",
+        *[f"points_{n}" for n in _point_names(spec)],
+        "qualified_by",
+        "verdict",
+        "reasons",
+        *[f"cond_{c.name}" for c in (*spec.eligibility, *spec.direct)],
+        *[f"option_{c.name}" for c in spec.criteria if c.kind == "best"],
+        *[f"points_{c.name}__{o.name}" for c in spec.criteria for o in c.options],
+        *[f"value_{m}" for m in spec.measures],
+    ]
+    out += ["stage"] if spec.cohort else []
+    out += ["tier"] if spec.tiers else []
+    return out
+
+
+def _total(spec: Spec) -> pl.Expr:
+    if not spec.scored:
+        return pl.lit(None, pl.Int64)
+    parts = [pl.col(_pc(n)) for n in _point_names(spec)]
+    total = pl.max_horizontal(reduce(lambda a, b: a + b, parts), pl.lit(0))
+    return pl.when(pl.all_horizontal([p.is_not_null() for p in parts])).then(total).cast(pl.Int64)
+
+
+def _point_names(spec: Spec) -> list[str]:
+    return [c.name for c in spec.criteria] + [a.name for a in spec.adjustments]
+
+
+def _points(spec: Spec, cents: pl.Expr) -> pl.Expr:
+    if spec.integer_points:
+        return (cents // 100).cast(pl.Int64)
+    # Decimal hundredths: a float division would print 54.55 as 54.550000000000004.
+    return (cents.cast(pl.Decimal(38, 2)) / 100).cast(pl.Decimal(38, 2))
+
+
+def _in_top(pct: Fraction) -> pl.Expr:
+    return pl.col("_higher") * 100 * pct.denominator < pl.col("_scored") * pct.numerator
+
+
+def _passes(spec: Spec) -> pl.Expr:
+    if not spec.scored:
+        return pl.lit(False)
+    rule = spec.pass_rule
+    score = pl.col(SCORE)
+    ok = score.is_not_null()
+    if rule.min_score is not None:
+        ok = ok & (score >= rule.min_score * 100)
+    for name in rule.nonzero:
+        ok = ok & (pl.col(_pc(name)) != 0)
+    if rule.top_percent is not None:
+        ok = ok & _in_top(rule.top_percent)
+    return ok.fill_null(False)
+
+
+def _reasons(spec: Spec, cols: Columns) -> pl.Expr:
+    fires: dict[str, list[pl.Expr]] = {}
+
+    def add(items: list[tuple[str, pl.Expr]]) -> None:
+        for code, expr in items:
+            fires.setdefault(code, []).append(expr)
+
+    for c in spec.eligibility:
+        cond = pl.col(f"cond_{c.name}")
+        add([(f"ineligible:{c.name}", cond.not_())])
+        add(cols.test_codes(c.test, cond.is_null()))
+    if spec.cohort:
+        add([(f"missing:{g}", pl.col(column(g, None)).is_null()) for g in spec.cohort.group_by])
+        m = spec.cohort.stage_measure
+        add([(code, ~cols.ok(m) & e) for code, e in cols.codes(m)])
+    gate = ~(pl.col("eligible") & pl.col("_direct"))
+    for cr in spec.criteria:
+        if cr.kind in ("bands", "percentile"):
+            m = cr.measure or ""
+            add([(code, gate & ~cols.ok(m) & e) for code, e in cols.codes(m)])
+        elif cr.kind == "best":
+            none = reduce(lambda a, b: a & b, [~cols.ok(o.measure) for o in cr.options])
+            for o in cr.options:
+                add([(code, gate & none & e) for code, e in cols.codes(o.measure)])
+        elif cr.test is not None:
+            add(cols.test_codes(cr.test, gate & cols.test(cr.test).is_null()))
+    for a in spec.adjustments:
+        add(cols.test_codes(a.test, gate & cols.test(a.test).is_null()))
+    score = pl.col(SCORE)
+    if spec.scored:
+        rule = spec.pass_rule
+        if rule.min_score is not None:
+            add([("score_below_pass", gate & (score < rule.min_score * 100))])
+        add([(f"zero_points:{n}", gate & (pl.col(_pc(n)) == 0)) for n in rule.nonzero])
+        if rule.top_percent is not None:
+            add([("outside_top_percent", gate & score.is_not_null() & ~_in_top(rule.top_percent))])
+    else:
+        for d in spec.direct:
+            add(cols.test_codes(d.test, gate & pl.col(f"cond_{d.name}").is_null()))
+        add([("no_qualification", ~pl.col("_direct"))])
+    parts = []
+    for code in possible_reasons(spec):
+        if code in fires:
+            hit = pl.any_horizontal([e.fill_null(False) for e in fires[code]])
+            parts.append(pl.when(hit).then(pl.lit(code)))
+    if not parts:
+        return pl.lit("")
+    return pl.concat_str(parts, separator=";", ignore_nulls=True)
+
+
+def run(compiled: Compiled, wide: pl.LazyFrame) -> pl.LazyFrame:
+    lf = wide
+    for stage in compiled.stages:
+        lf = lf.with_columns(stage)
+    return lf.select(compiled.output)
+
+
+def evaluate(spec: Spec, frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """Evaluate one program over a long frame (exchange-formats §1 columns)."""
+    wide = prepare(frame, [spec])
+    return run(compile(spec), wide.lazy()).collect()
+
+
+def evaluate_many(
+    specs: Iterable[Spec], frame: pl.DataFrame | pl.LazyFrame
+) -> dict[str, pl.DataFrame]:
+    """Evaluate several programs, preparing the input once per evaluation year."""
+    specs = list(specs)
+    out: dict[str, pl.DataFrame] = {}
+    for year in sorted({s.year for s in specs}):
+        group = [s for s in specs if s.year == year]
+        wide = prepare(frame, group).lazy()
+        frames = pl.collect_all([run(compile(s), wide) for s in group])
+        out.update({f"{s.program}/{s.year}": f for s, f in zip(group, frames, strict=True)})
+    return out

@@ -1,0 +1,235 @@
+"""Measures and tests as Polars expressions over the prepared frame.
+
+A numeric measure is the exact fraction num/den (Int128, den > 0) raised to 1/power, minus
+offset; a comparison with a threshold p/q is done on integers (`num·q ≥ p·den`, or for a growth
+rate `num·qⁿ ≥ (p+q)ⁿ·den`), so a value exactly on a band edge always lands in the band above.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import reduce
+
+import polars as pl
+
+from kechuang.rules.fields import scale
+from kechuang.rules.prepare import column
+from kechuang.rules.spec import AllOf, AnyOf, Compare, Measure, Spec, Test
+
+I128 = pl.Int128()
+
+
+def col(field: str, year: int | None) -> pl.Expr:
+    return pl.col(column(field, year))
+
+
+def lit(value: int) -> pl.Expr:
+    return pl.lit(value, dtype=I128)
+
+
+@dataclass
+class MeasureExpr:
+    ok: pl.Expr  # never null: the measure has a value
+    codes: list[tuple[str, pl.Expr]]  # reason code -> when it applies (if not ok)
+    num: pl.Expr | None = None  # Int128, null unless ok
+    den: pl.Expr | None = None
+    flag: pl.Expr | None = None
+    text: pl.Expr | None = None
+    key: pl.Expr | None = None  # what a percentile ranks on (monotone in the value)
+
+
+def founded_year() -> pl.Expr:
+    return col("founded_on", None).dt.year().cast(pl.Int64)
+
+
+def compile_measure(m: Measure, spec: Spec) -> MeasureExpr:
+    nc = f"not_computable:{m.name}"
+    if m.kind == "field" and m.vtype != "number":
+        raw = col(m.field or "", m.year)
+        if m.default is not None:
+            raw = raw.fill_null(pl.lit(m.default))
+            return MeasureExpr(pl.lit(True), [], flag=raw)
+        codes = [(f"missing:{m.field}", raw.is_null())]
+        if m.vtype == "bool":
+            return MeasureExpr(raw.is_not_null(), codes, flag=raw)
+        return MeasureExpr(raw.is_not_null(), codes, text=raw)
+    if m.kind in ("field", "convert"):
+        raw = col(m.field or "", m.year)
+        ok = raw.is_not_null()
+        rate = m.rate or Fraction(1)
+        num = raw.cast(I128) * lit(rate.numerator)
+        den = lit(scale(m.field or "") * rate.denominator)
+        return MeasureExpr(ok, [(f"missing:{m.field}", ~ok)], num, den, key=raw)
+    if m.kind == "ratio":
+        n, d = col(m.num or "", m.year), col(m.den or "", m.year)
+        ok = n.is_not_null() & d.is_not_null() & (d > 0)
+        num = n.cast(I128) * lit(scale(m.den or ""))
+        den = d.cast(I128) * lit(scale(m.num or ""))
+        codes = [
+            (f"missing:{m.num}", n.is_null()),
+            (f"missing:{m.den}", d.is_null()),
+            (nc, n.is_not_null() & d.is_not_null() & (d <= 0)),
+        ]
+        return _numeric(ok, codes, num, den)
+    if m.kind in ("growth", "cagr"):
+        assert m.year is not None
+        e, b = col(m.field or "", m.year), col(m.field or "", m.year - m.span)
+        both = e.is_not_null() & b.is_not_null()
+        ok = both & (b > 0) & (e >= 0)
+        codes = [(f"missing:{m.field}", ~both), (nc, both & ~ok)]
+        return _numeric(ok, codes, e.cast(I128), b.cast(I128))
+    if m.kind == "window":
+        return _window(m)
+    if m.kind == "age":
+        born = col("founded_on", None)
+        on = spec.age_as_of
+        later = (born.dt.month().cast(pl.Int64) * 100 + born.dt.day().cast(pl.Int64)) > (
+            on.month * 100 + on.day
+        )
+        age = pl.lit(on.year) - founded_year() - later.cast(pl.Int64)
+        ok = born.is_not_null()
+        return MeasureExpr(ok, [("missing:founded_on", ~ok)], age.cast(I128), lit(1), key=age)
+    if m.kind == "valid_on":
+        raw = col(m.field or "", m.year)
+        ok = raw.is_not_null()
+        flag = raw >= pl.lit(spec.evaluation_date)
+        return MeasureExpr(ok, [(f"missing:{m.field}", ~ok)], flag=flag)
+    if m.kind == "division":
+        raw = col(m.field or "", m.year)
+        division = raw.str.replace(r"^[A-Za-z]+", "").str.slice(0, 2)
+        good = division.str.contains(r"^[0-9]{2}$").fill_null(False)
+        codes = [(f"missing:{m.field}", raw.is_null()), (nc, raw.is_not_null() & ~good)]
+        return MeasureExpr(good, codes, text=pl.when(good).then(division))
+    raise AssertionError(m.kind)
+
+
+def _numeric(
+    ok: pl.Expr, codes: list[tuple[str, pl.Expr]], num: pl.Expr, den: pl.Expr
+) -> MeasureExpr:
+    key = num.cast(pl.Float64) / den.cast(pl.Float64)
+    return MeasureExpr(ok, codes, num, den, key=key)
+
+
+def _window(m: Measure) -> MeasureExpr:
+    fy = founded_year()
+    # Years before the founding year are not asked for: a young firm averages over fewer years.
+    required = {y: fy.is_null() | (pl.lit(y) >= fy) for y in m.years}
+    count = reduce(lambda a, b: a + b, [r.cast(pl.Int64) for r in required.values()])
+    if m.agg == "any":
+        vals = [col(m.field or "", y) for y in m.years]
+        none = pl.all_horizontal([v.is_null() for v in vals])
+        anytrue = pl.any_horizontal([v.fill_null(False) for v in vals])
+        flag = pl.when(none).then(None).otherwise(anytrue)
+        return MeasureExpr(~none, [(f"missing:{m.field}", none)], flag=flag)
+    fields = [f for f in (m.field, m.num, m.den) if f]
+    missing = {
+        f: pl.any_horizontal([required[y] & col(f, y).is_null() for y in m.years]) for f in fields
+    }
+    complete = ~pl.any_horizontal(list(missing.values()))
+
+    def total(f: str) -> pl.Expr:
+        parts = [pl.when(required[y]).then(col(f, y).cast(I128)).otherwise(lit(0)) for y in m.years]
+        return reduce(lambda a, b: a + b, parts)
+
+    if m.agg == "ratio_of_sums":
+        num = total(m.num or "") * lit(scale(m.den or ""))
+        den = total(m.den or "") * lit(scale(m.num or ""))
+        ok = complete & (count >= 1) & (den > 0)
+    else:
+        num = total(m.field or "")
+        den = lit(scale(m.field or ""))
+        if m.agg == "mean":
+            den = den * count.cast(I128)
+        ok = complete & (count >= 1)
+    codes = [(f"missing:{f}", missing[f]) for f in fields]
+    codes.append((f"not_computable:{m.name}", complete & ~ok))
+    if m.agg == "sum":
+        return MeasureExpr(ok, codes, num, den, key=num.cast(pl.Int64))
+    return _numeric(ok, codes, num, den)
+
+
+class Columns:
+    """Names of the materialised measure columns, so later stages read them, not rebuild them."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.exprs = {name: compile_measure(m, spec) for name, m in spec.measures.items()}
+
+    def materialise(self) -> list[pl.Expr]:
+        out: list[pl.Expr] = []
+        for name, me in self.exprs.items():
+            m = self.spec.measures[name]
+            out.append(me.ok.alias(f"_ok.{name}"))
+            if me.num is not None and me.den is not None:
+                out.append(pl.when(me.ok).then(me.num).alias(f"_num.{name}"))
+                out.append(pl.when(me.ok).then(me.den).alias(f"_den.{name}"))
+                out.append(pl.when(me.ok).then(me.key).alias(f"_key.{name}"))
+                ratio = me.num.cast(pl.Float64) / me.den.cast(pl.Float64)
+                value = pl.when(me.ok).then(ratio).otherwise(None)
+                if m.power != 1:
+                    value = value.pow(1 / m.power)
+                out.append((value - m.offset).alias(f"value_{name}"))
+            elif me.flag is not None:
+                out.append(pl.when(me.ok).then(me.flag).alias(f"value_{name}"))
+            else:
+                assert me.text is not None
+                out.append(pl.when(me.ok).then(me.text).alias(f"value_{name}"))
+        return out
+
+    def ok(self, name: str) -> pl.Expr:
+        return pl.col(f"_ok.{name}")
+
+    def codes(self, name: str) -> list[tuple[str, pl.Expr]]:
+        return self.exprs[name].codes
+
+    def key(self, name: str) -> pl.Expr:
+        return pl.col(f"_key.{name}")
+
+    def compare(
+        self, name: str, op: str, value: Fraction | bool | str | tuple[str, ...]
+    ) -> pl.Expr:
+        m = self.spec.measures[name]
+        if m.vtype == "bool":
+            flag = pl.col(f"value_{name}")
+            return flag if (op == "==") == bool(value) else ~flag
+        if m.vtype == "text":
+            text = pl.col(f"value_{name}")
+            if isinstance(value, tuple):
+                hit = pl.when(text.is_null()).then(None).otherwise(text.is_in(list(value)))
+                return hit if op == "in" else ~hit
+            return text == value if op == "==" else text != value
+        assert isinstance(value, Fraction)
+        num, den = pl.col(f"_num.{name}"), pl.col(f"_den.{name}")
+        p, q = value.numerator, value.denominator
+        if m.offset:
+            # (num/den)^(1/n) − 1 ⋚ p/q  ⇔  num·qⁿ ⋚ (p+q)ⁿ·den, both sides ≥ 0 (p/q ≥ −1).
+            lhs, rhs = num * lit(q**m.power), den * lit((p + q) ** m.power)
+        else:
+            lhs, rhs = num * lit(q), den * lit(p)
+        return {
+            "<": lhs < rhs,
+            "<=": lhs <= rhs,
+            ">": lhs > rhs,
+            ">=": lhs >= rhs,
+            "==": lhs == rhs,
+            "!=": lhs != rhs,
+        }[op]
+
+    def test(self, test: Test) -> pl.Expr:
+        if isinstance(test, Compare):
+            return self.compare(test.measure, test.op, test.value)
+        parts = [self.test(t) for t in test.items]
+        if isinstance(test, AllOf):
+            return reduce(lambda a, b: a & b, parts)  # Kleene: false wins over unknown
+        assert isinstance(test, AnyOf)
+        return reduce(lambda a, b: a | b, parts)  # Kleene: true wins over unknown
+
+    def test_codes(self, test: Test, ctx: pl.Expr) -> list[tuple[str, pl.Expr]]:
+        """Codes of the unknown leaves that leave `test` unknown (ctx: this node is unknown)."""
+        if isinstance(test, Compare):
+            return [(code, ctx & fire) for code, fire in self.codes(test.measure)]
+        out = []
+        for item in test.items:
+            out += self.test_codes(item, ctx & self.test(item).is_null())
+        return out
