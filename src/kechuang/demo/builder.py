@@ -137,7 +137,7 @@ def build(
             _("演示数据已存在(seed=%(seed)s, scale=%(scale)s, %(period)s),跳过生成。")
             % {"seed": seed, "scale": scale, "period": targets.period.code}
         )
-        return Result(existing, False, users.plan(seed))
+        return Result(existing, False, users.plan())
     if not registry_empty() and not replace:
         raise DemoError(
             _(
@@ -151,6 +151,8 @@ def build(
             t0 = time.perf_counter()
             clear()
             out(progress(_("清除原有数据"), None, time.perf_counter() - t0))
+        else:
+            DemoBuild.objects.all().delete()  # records of data that is no longer there
         ctx = new_context(seed, scale, targets, out)
         for name, stage in STAGES:
             before = sum(ctx.counts.values())

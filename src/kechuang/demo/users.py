@@ -39,7 +39,7 @@ USERNAMES = (
 )
 
 
-def plan(seed: int) -> list[Login]:
+def plan() -> list[Login]:
     """Whom each demo login stands for, chosen from the generated registry."""
     zone = HighTechZone.objects.filter(name=SHENYANG_ZONE).values_list("id", flat=True).first()
     # A high-tech firm of the Shenyang zone with a full record makes the best showcase.
@@ -93,7 +93,7 @@ def plan(seed: int) -> list[Login]:
 
 def create(seed: int) -> list[Login]:
     """Create or refresh the demo users; the same seed gives the same password hashes."""
-    logins = plan(seed)
+    logins = plan()
     # One hash for all: they share the published password, and hashing is the slow part.
     salt = hashlib.sha256(f"kechuang-demo:{seed}".encode()).hexdigest()[:22]
     password = make_password(PASSWORD, salt=salt)
