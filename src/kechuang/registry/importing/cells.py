@@ -132,17 +132,12 @@ def parse_signed_money(value: Any) -> Decimal:
             raise CellError("not_number") from None
         if not d.is_finite():
             raise CellError("not_number")
-    exponent = d.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -2:
-        rounded = d.quantize(FEN, rounding=ROUND_HALF_UP)
-        if abs(rounded - d) > NOISE:
-            raise CellError("too_many_decimals")
-        d = rounded
-    else:
-        d = d.quantize(FEN)
     if abs(d) >= MONEY_LIMIT:
         raise CellError("too_large")
-    return d
+    rounded = d.quantize(FEN, rounding=ROUND_HALF_UP)
+    if rounded != d and abs(rounded - d) > NOISE:
+        raise CellError("too_many_decimals")
+    return rounded
 
 
 def parse_money(value: Any) -> Decimal:

@@ -196,20 +196,23 @@ def parse_table(
     def bad(number: int, key: str, idx: int, value: Any, exc: CellError) -> None:
         report.add(make_error(number, key, column_letter(idx), value, exc.code, **exc.params))
 
+    usccs: dict[Any, str] = {}  # each enterprise repeats on several rows: check it once
     for i, raw in enumerate(table.rows):
         number = i + 2
         if progress and i % 5000 == 0:
             progress("validating", i, total)
         width = len(raw)
-        if all(is_empty(v) for v in raw):
-            continue
         value = raw[uscc_idx] if uscc_idx < width else None
         code = ""
         if is_empty(value):
+            if all(is_empty(v) for v in raw):
+                continue
             report.add(make_error(number, "uscc", column_letter(uscc_idx), value, "required"))
+        elif value in usccs:
+            code = usccs[value]
         else:
             try:
-                code = cells.parse_uscc(value)
+                code = usccs[value] = cells.parse_uscc(value)
             except CellError as exc:
                 bad(number, "uscc", uscc_idx, value, exc)
         value = raw[year_idx] if year_idx < width else None
@@ -224,9 +227,14 @@ def parse_table(
         values: list[Any] = []
         for idx, key, fn in year_specs:
             value = raw[idx] if idx < width else None
-            if value is None or value == "" or is_empty(value):
+            if value is None or value == "":
                 values.append(None)
                 continue
+            if value.__class__ is str:
+                value = value.strip()
+                if not value:
+                    values.append(None)
+                    continue
             try:
                 values.append(fn(value))
             except CellError as exc:
