@@ -119,17 +119,23 @@ def test_htmx_request_gets_the_table_only(client, province_admin, shenyang_firm)
     assert "HX-Request" in response["Vary"]
 
 
-def test_export_button_only_when_routed(client, province_admin, shenyang_firm):
-    from django.urls import NoReverseMatch
-
+def test_export_buttons_carry_the_filters(client, province_admin, shenyang_firm):
     client.force_login(province_admin)
     page = client.get(reverse("registry:enterprise_list"), {"q": "浑河"}).content.decode()
-    try:
-        url = reverse("registry:enterprise_export")
-    except NoReverseMatch:
-        assert "_export" not in page and "导出" not in page
-    else:
-        assert f'href="{url}?q=' in page
+    url = reverse("registry:enterprise_export")
+    assert f'href="{url}?q=%E6%B5%91%E6%B2%B3&amp;format=xlsx"' in page
+    assert f'href="{url}?q=%E6%B5%91%E6%B2%B3&amp;format=csv"' in page
+    export = client.get(url, {"q": "浑河", "format": "csv"})
+    assert export.status_code == 200
+    body = b"".join(export.streaming_content) if export.streaming else export.content
+    assert shenyang_firm.uscc.encode() in body
+
+
+def test_no_export_button_when_not_routed(client, province_admin):
+    from kechuang.web.templatetags.web_tags import url_if_routed
+
+    assert url_if_routed("registry:no_such_export") == ""
+    assert url_if_routed("registry:enterprise_export") == reverse("registry:enterprise_export")
 
 
 def test_detail_is_404_outside_the_scope(client, dalian_admin, shenyang_firm):

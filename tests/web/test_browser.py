@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from kechuang.core import reference
 from kechuang.core.roles import Role
 from tests.factories import EnterpriseFactory, EnterpriseYearFactory, UserFactory
 
@@ -29,15 +30,19 @@ CHROMIUM_ARGS = [
 
 pytestmark = [
     pytest.mark.browser,
-    # Serialized rollback brings back the reference data (regions, industries) that the
-    # migrations loaded and that a transactional test's flush removes.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian chromium is not installed"),
 ]
 
 
 @pytest.fixture
-def page(live_server) -> Iterator:
+def reference_data(transactional_db) -> None:
+    """Regions and industries: an earlier transactional test's flush may have removed them."""
+    reference.load()
+
+
+@pytest.fixture
+def page(live_server, reference_data) -> Iterator:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from kechuang.core import scoping
 from kechuang.registry import display, forms, selectors, services
+from kechuang.registry.importing import can_import
 from kechuang.registry.kinds import KINDS, Kind, Related
 from kechuang.registry.models import EnterpriseYear
 
@@ -57,6 +58,7 @@ def object_list(request: HttpRequest, kind: Kind) -> HttpResponse:
         "ordering": request.GET.get("ordering", ""),
         "can_create": kind.create is not None and scoping.can_create(request.user, kind.model),
         "export_name": f"registry:{kind.key}_export",
+        "can_import": kind.key == "enterprise" and can_import(request.user),
     }
     template = "registry/_results.html" if partial else "registry/list.html"
     response = render(request, template, context)

@@ -77,11 +77,13 @@ def page_url(context: template.Context, number: int) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def current_query(context: template.Context) -> str:
-    """The filters of the current list without its page, for an export link."""
+def current_query(context: template.Context, **extra: str) -> str:
+    """The filters of the current list without its page (for an export link), plus `extra`."""
     request: HttpRequest = context["request"]
     params = request.GET.copy()
     params.pop("page", None)
+    for key, value in extra.items():
+        params[key] = value
     return params.urlencode()
 
 
