@@ -352,3 +352,15 @@ def test_docs_are_served_and_old_address_redirects():
     assert client.get("/api/v1/openapi.json").status_code == 200
     response = client.get("/api/docs")
     assert response.status_code == 302 and response["Location"] == "/api/v1/docs"
+
+
+def test_patch_refuses_null_for_a_field_that_cannot_be_empty(world):
+    client = login(UserFactory(role=Role.PROVINCE_ADMIN))
+    url = f"{API}/enterprises/{world['shenyang'].pk}"
+    response = client.patch(url, {"rd_institution_level": None}, content_type="application/json")
+    assert response.status_code == 422
+    response = client.patch(
+        url, {"zone_id": None, "founded_on": None}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["founded_on"] is None

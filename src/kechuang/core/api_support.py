@@ -22,7 +22,7 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import SessionAuth
@@ -202,6 +202,12 @@ def apply_filters(
     # Pages need a total order: whatever the sort key, ties are broken by the primary key.
     ordering = list(qs.query.order_by) or list(qs.model._meta.ordering)
     return qs.order_by(*ordering, "pk")
+
+
+# Paging parameters for every list. The offset is bounded too: no client pages past a
+# billion rows, and the database refuses offsets beyond a 64-bit integer with an error.
+Limit = Query(20, ge=1, le=100, description="每页条数")
+Offset = Query(0, ge=0, le=10**9, description="跳过条数")
 
 
 def page(queryset: models.QuerySet, limit: int, offset: int) -> dict[str, Any]:

@@ -30,6 +30,8 @@ from kechuang.core.api_support import (
     LOGIN_REQUIRED,
     PUBLIC_READ,
     PUBLIC_READ_EXTRA,
+    Limit,
+    Offset,
     actor,
     apply_filters,
     filter_schema,
@@ -76,8 +78,6 @@ from kechuang.registry.schemas import (
 
 router = Router(tags=["registry"])
 
-Limit = Query(20, ge=1, le=100, description="每页条数")
-Offset = Query(0, ge=0, description="跳过条数")
 # Ids beyond a 64-bit integer cannot name a row; refuse them as bad input.
 ID_MAX = 2**63 - 1
 

@@ -32,9 +32,12 @@ class InputSchema(Schema):
 
 
 def optional(schema: type[Schema]) -> type[Schema]:
-    """The same fields, none required: the body of a PATCH."""
+    """The same fields, none required: the body of a PATCH.
+
+    Only the fields sent are applied; a null is accepted only where the field is nullable.
+    """
     fields: dict[str, Any] = {
-        key: (f.annotation | None, Field(None, description=f.description))  # type: ignore[operator]
+        key: (f.annotation, Field(None, description=f.description))
         for key, f in schema.model_fields.items()
     }
     patch: type[Schema] = create_model(f"{schema.__name__}Optional", __base__=InputSchema, **fields)

@@ -1,0 +1,55 @@
+"""Property test of the API against its own OpenAPI document: whatever the input, no server
+error, and every answer is one the document declares, in the declared shape."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.factories import UserFactory
+from tests.role_matrix_world import build_world
+
+# The registry and the reference data; other routers join once their contract holds.
+TAGS = ["registry", "reference"]
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application()).include(
+    tag=TAGS
+)
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+@pytest.fixture
+def basic_auth(db, settings) -> str:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    build_world()
+    UserFactory(username="contract-province", role="province_admin")
+    return "Basic " + base64.b64encode(b"contract-province:pass12345").decode()
+
+
+@pytest.mark.slow
+@schema.parametrize()
+# Derandomized: the same examples on every run, so the suite does not flip between runs.
+@hypothesis_settings(
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_api_keeps_its_contract(case, basic_auth):
+    case.call_and_validate(headers={"Authorization": basic_auth}, checks=CHECKS)
