@@ -156,7 +156,7 @@ class UserAdmin(AuditedMixin, DjangoUserAdmin):
     search_fields = ("username", "display_name", "email")
     autocomplete_fields = ("city", "zone")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("角色与范围"), {"fields": ("role", "display_name", "city", "zone", "organization_id")}),
     )
     add_fieldsets = (
