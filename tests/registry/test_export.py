@@ -159,3 +159,12 @@ def test_yearly_export_reimports_unchanged(client, province_admin, tmp_path, fmt
     assert firm.city_id == "SHENFU" and firm.zone.name == "沈抚改革创新示范区"
     big = EnterpriseYear.objects.get(enterprise__uscc=rows[3]["uscc"])
     assert big.sales_revenue == Decimal("123456789012.34")
+
+
+def test_headers_stay_chinese_for_an_english_reader(client, province_admin):
+    PlatformFactory(name="中试", kind="pilot_base", level="provincial")
+    client.force_login(province_admin)
+    client.cookies["django_language"] = "en"
+    rows = read_csv(client.get(reverse("registry:platform_export"), {"format": "csv"}).content)
+    assert rows[0][:2] == ["名称", "类型"]
+    assert rows[1][1] == "中试基地"

@@ -180,3 +180,12 @@ def test_background_thread_runs_the_job(client, province_admin, tmp_path):
     assert job.status == ImportJob.Status.SUCCEEDED, (job.message, job.errors)
     assert job.started_at and job.finished_at
     assert Enterprise.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_upload_page_in_english(client, province_admin):
+    client.force_login(province_admin)
+    client.cookies["django_language"] = "en"
+    html = client.get(UPLOAD).content.decode()
+    assert "Download the import template" in html
+    assert "Upload and import" in html

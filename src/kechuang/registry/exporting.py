@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core import scoping
@@ -86,7 +86,16 @@ def _csv_text(value: Any) -> str:
 
 
 def export_queryset(queryset: QuerySet[Any], columns: Sequence[ExportColumn], fmt: Format) -> bytes:
-    """The rows of `queryset` as an .xlsx workbook or a UTF-8 (with BOM) CSV file."""
+    """The rows of `queryset` as an .xlsx workbook or a UTF-8 (with BOM) CSV file.
+
+    Headers and choice labels are Chinese whatever the reader's language: the files go to
+    officials and back into the import, which knows the Chinese labels.
+    """
+    with translation.override("zh-hans"):
+        return _export(queryset, columns, fmt)
+
+
+def _export(queryset: QuerySet[Any], columns: Sequence[ExportColumn], fmt: Format) -> bytes:
     headers = [str(c.label) for c in columns]
     if fmt == "csv":
         buf = io.StringIO()
