@@ -30,6 +30,9 @@ class ScopePolicy:
     public: Q | None = None  # rows that anyone, even anonymous, may read
     consent: str | None = None  # lookup to the enterprise, for banks with consent
     editable_by_owner: bool = True
+    # Lookups of users tied to the row whatever their role (an assigned expert, an author):
+    # each of them may read it. Experts see nothing else.
+    people: str | tuple[str, ...] = ()
 
 
 def _policy(model: type[models.Model]) -> ScopePolicy:
@@ -67,15 +70,25 @@ def visible_q(model: type[models.Model], user: Any) -> Q:
     if role == Role.PROVINCE_ADMIN:
         return Q()
     if role == Role.CITY_ADMIN and policy.city:
-        return Q(**{_lookup(policy.city, "_id"): user.city_id}) | public
+        city = Q(**{_lookup(policy.city, "_id"): user.city_id})
+        return _with_people(city | public, model, policy, user)
     if role == Role.ZONE_ADMIN and policy.zone:
-        return Q(**{_lookup(policy.zone, "_id"): user.zone_id}) | public
+        zone = Q(**{_lookup(policy.zone, "_id"): user.zone_id})
+        return _with_people(zone | public, model, policy, user)
     q = public
     if role in policy.own and user.organization_id is not None:
         q |= _own_q(policy.own[role], user.organization_id)
     if role == Role.BANK and policy.consent and user.organization_id is not None:
         q |= consent_q(policy.consent, user.organization_id)
-    return q
+    return _with_people(q, model, policy, user)
+
+
+def _with_people(q: Q, model: type[models.Model], policy: ScopePolicy, user: Any) -> Q:
+    if not policy.people or role_of(user) is None:
+        return q
+    # A subquery, not a join: a row with several people would otherwise come back repeated.
+    rows = model._default_manager.filter(_own_q(policy.people, user.pk)).values("pk")
+    return Q(pk__in=rows) if q == NOTHING else q | Q(pk__in=rows)
 
 
 def consent_q(enterprise_path: str, bank_id: int, on: date | None = None) -> Q:
