@@ -129,10 +129,23 @@ def _load(rows: list[tuple[Any, ...]]) -> float:
                 for r in rows:
                     copy.write_row(r)
         else:
+            # Indexes are built once after the insert rather than row by row.
+            cur.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                "AND tbl_name = 'market_techcontract' AND sql IS NOT NULL"
+            )
+            indexes = cur.fetchall()
+            for name, _sql in indexes:
+                cur.execute(f'DROP INDEX "{name}"')
             marks = ", ".join(["%s"] * len(COLUMNS))
             cur.executemany(f"INSERT INTO market_techcontract ({cols}) VALUES ({marks})", rows)
-    with connection.cursor() as cur:
-        cur.execute("ANALYZE")
+            for _name, sql in indexes:
+                cur.execute(sql)
+    if connection.vendor == "postgresql":
+        # On SQLite no ANALYZE: with its statistics the planner prefers a skip-scan plus a
+        # sort over streaming the group-ordered index, and the query runs 2–3 times slower.
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE market_techcontract")
     return time.perf_counter() - t0
 
 

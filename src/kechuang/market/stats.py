@@ -111,6 +111,38 @@ def _finish(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def _period_sums(
+    qs: QuerySet[TechContract], periods: dict[str, Period], columns: Sequence[str]
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """Count and sums per group for each period, as one UNION ALL of plain aggregates.
+
+    One aggregate per period rather than conditional sums (FILTER) over all periods: SQLite
+    evaluates every FILTER on every row, while a plain aggregate over a date range streams
+    the group-ordered covering index (`contract_group_idx`) — about three times faster.
+    """
+    # Without dimensions, group by the status (a constant under the filter): one row.
+    group = list(columns) or ["status"]
+    parts = [
+        qs.filter(period.q()).values(*group).annotate(tag=Value(index), **_measures("")).order_by()
+        for index, period in enumerate(periods.values())
+    ]
+    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    prefixes = list(periods)
+    out: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for r in union:
+        key = tuple(r[c] for c in columns)
+        row = out.setdefault(key, {})
+        prefix = prefixes[r["tag"]]
+        for m in MEASURES:
+            row[f"{AGG}{prefix}{m}"] = r[f"{AGG}{m}"]
+    for row in out.values():
+        for prefix in prefixes:
+            row.setdefault(f"{AGG}{prefix}count", 0)
+            row.setdefault(f"{AGG}{prefix}turnover", None)
+            row.setdefault(f"{AGG}{prefix}tech_value", None)
+    return out
+
+
 def contract_stats(
     *,
     user: Any,
@@ -123,18 +155,16 @@ def contract_stats(
     unknown = [d for d in by if d not in DIMENSIONS]
     if unknown:
         raise ValueError(f"unknown dimensions: {unknown}")
-    prior = period.prior()
     qs = registered(user=user) if queryset is None else queryset
-    qs = qs.filter(period.q() | prior.q())
-    measures = {**_measures("", period), **_measures("prior_", prior)}
-    if not by:
-        return [_finish(qs.aggregate(**measures))]
-    columns = {d: DIMENSIONS[d] for d in by}
-    rows = qs.values(*columns.values()).annotate(**measures).order_by(*columns.values())
+    columns = [DIMENSIONS[d] for d in by]
+    sums = _period_sums(qs, {"": period, "prior_": period.prior()}, columns)
+    if not by and not sums:
+        sums = {(): {f"{AGG}{p}{m}": None for p in ("", "prior_") for m in MEASURES}}
+        sums[()].update({f"{AGG}count": 0, f"{AGG}prior_count": 0})
     out = []
-    for r in rows:
-        row = {d: r[c] for d, c in columns.items()}
-        row.update({k: v for k, v in r.items() if k.startswith(AGG)})
+    for key in sorted(sums, key=lambda k: tuple((v is None, v or "") for v in k)):
+        row: dict[str, Any] = dict(zip(by, key, strict=True))
+        row.update(sums[key])
         out.append(_finish(row))
     return out
 
@@ -142,17 +172,19 @@ def contract_stats(
 def contract_totals(*, user: Any, period: Period) -> dict[str, Any]:
     """The province (or city) totals, with YoY and the growth of the whole previous year,
     for the "pp vs last year-end" comparison of the bulletin — in one query."""
-    prior = period.prior()
-    last_year = Period.year(period.start.year - 1)
-    year_before = Period.year(period.start.year - 2)
-    qs = registered(user=user).filter(period.q() | prior.q() | last_year.q() | year_before.q())
-    r = qs.aggregate(
-        **_measures("", period),
-        **_measures("prior_", prior),
-        **_measures("last_year_", last_year),
-        **_measures("year_before_", year_before),
-    )
-    row = _finish(dict(r))
+    periods = {
+        "": period,
+        "prior_": period.prior(),
+        "last_year_": Period.year(period.start.year - 1),
+        "year_before_": Period.year(period.start.year - 2),
+    }
+    sums = _period_sums(registered(user=user), periods, [])
+    raw = sums.get((), {})
+    for prefix in periods:
+        raw.setdefault(f"{AGG}{prefix}count", 0)
+        raw.setdefault(f"{AGG}{prefix}turnover", None)
+        raw.setdefault(f"{AGG}{prefix}tech_value", None)
+    row = _finish(dict(raw))
     for m in MEASURES:
         last_growth = growth(row[f"last_year_{m}"], row[f"year_before_{m}"])
         row[f"last_year_growth_{m}"] = last_growth
