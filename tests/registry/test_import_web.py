@@ -17,6 +17,11 @@ from tests.registry.test_import import row, write_csv
 UPLOAD = reverse("registry:import_upload")
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # uploads land here, not in the project's var/
+
+
 @pytest.fixture
 def inline_jobs(settings):
     settings.IMPORT_JOBS_INLINE = True
@@ -180,6 +185,7 @@ def test_background_thread_runs_the_job(client, province_admin, tmp_path):
     assert job.status == ImportJob.Status.SUCCEEDED, (job.message, job.errors)
     assert job.started_at and job.finished_at
     assert Enterprise.objects.count() == 2
+    assert job.file.path.startswith(str(tmp_path))
 
 
 @pytest.mark.django_db
