@@ -26,7 +26,8 @@ from typing import Any
 YEARS = 4
 
 
-def _setup(tmp: Path) -> None:
+def _setup(tmp: Path) -> str:
+    """A fresh database; returns the name of the configured one, to restore afterwards."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kechuang.settings")
     os.environ.setdefault("KECHUANG_VAR_DIR", str(tmp))
     import django
@@ -34,10 +35,14 @@ def _setup(tmp: Path) -> None:
     django.setup()
     from django.db import connection
 
+    test = connection.settings_dict["TEST"]
+    old_name, old_test_name = connection.settings_dict["NAME"], test.get("NAME")
     if connection.vendor == "sqlite":
         # A file, as in production, rather than the in-memory test database.
-        connection.settings_dict["TEST"]["NAME"] = str(tmp / "bench.sqlite3")
+        test["NAME"] = str(tmp / "bench.sqlite3")
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    test["NAME"] = old_test_name
+    return old_name
 
 
 def _records(n: int, seed: int = 2023) -> list[dict[str, Any]]:
@@ -155,7 +160,7 @@ def main() -> None:
     n = int(os.environ.get("BENCH_ENTERPRISES", "25000"))
     with tempfile.TemporaryDirectory(prefix="kc-bench-") as tmpdir:
         tmp = Path(tmpdir)
-        _setup(tmp)
+        old_name = _setup(tmp)
         from django.db import connection
 
         from kechuang.core.models import AuditEntry
@@ -201,9 +206,7 @@ def main() -> None:
             f"goal: import <= 15 s: "
             f"{'met' if took <= 15 else 'NOT met'}"
         )
-        connection.creation.destroy_test_db(
-            connection.settings_dict["NAME"], verbosity=0, keepdb=False
-        )
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
 
 
 if __name__ == "__main__":
