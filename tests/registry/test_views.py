@@ -256,6 +256,7 @@ def test_edit_writes_an_audit_entry_shown_in_the_history(client, city_admin, she
     history = page.content.decode().split('id="history"')[1]
     assert "沈阳市科技局王科长" in history
     assert "沈阳浑河精密机械有限公司" in history and "沈阳浑河精密机械股份有限公司" in history
+    assert "<td>网页</td>" in history
 
 
 def test_city_admin_cannot_move_a_record_out_of_its_city(client, city_admin, shenyang_firm):

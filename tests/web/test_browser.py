@@ -75,11 +75,15 @@ def test_province_admin_finds_an_enterprise_and_sees_the_charts(page, live_serve
 
     page.click("nav.mainnav >> text=企业")
     expect(page.locator("#results-table tbody tr")).to_have_count(5)
+    # A column heading sorts in place and remembers the order for the next search.
+    page.click("#results-table th >> text=成立日期")
+    expect(page).to_have_url(re.compile(r"ordering=founded_on"))
+    expect(page.locator("#ordering-input")).to_have_value("founded_on")
     page.fill("#id_q", "北方智能")
     page.press("#id_q", "Enter")
     # The table is replaced in place (htmx) and the address keeps the search.
     expect(page.locator("#results-table tbody tr")).to_have_count(1)
-    expect(page).to_have_url(re.compile(r"q=%E5%8C%97"))
+    expect(page).to_have_url(re.compile(r"\?q=%E5%8C%97[^&]*&ordering=founded_on$"))
     page.click("#results-table >> text=辽宁北方智能装备有限公司")
 
     expect(page.locator("h1")).to_have_text("辽宁北方智能装备有限公司")

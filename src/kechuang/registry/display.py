@@ -32,6 +32,14 @@ REFERENCE_MODELS: tuple[type[models.Model], ...] = (
     IndustryCluster,
 )
 HIDDEN_FIELDS = frozenset({"id", "created_at", "updated_at"})
+# Where an audited write came from (AuditEntry.source); an unknown source shows as stored.
+SOURCES = {
+    "web": _("网页"),
+    "api": _("接口"),
+    "import": _("批量导入"),
+    "admin": _("管理后台"),
+    "demo": _("演示数据"),
+}
 
 
 def display_value(value: Any) -> Any:
@@ -131,7 +139,7 @@ class HistoryRow:
     at: dt.datetime
     actor: str
     action: Any
-    source: str
+    source: Any
     changes: Sequence[Change]
 
 
@@ -188,7 +196,7 @@ def history_rows(model: type[models.Model], entries: Iterable[AuditEntry]) -> li
                 at=e.at,
                 actor=str(e.actor) if e.actor else DASH,
                 action=e.get_action_display(),
-                source=e.source,
+                source=SOURCES.get(e.source, e.source),
                 changes=changes,
             )
         )
