@@ -431,3 +431,41 @@ def test_unknown_and_missing_headers(tmp_path, province_admin):
         (1, "header_missing", "uscc"),
         (1, "header_missing", "year"),
     }
+
+
+@pytest.mark.parametrize("code", ["C39", "39", "391", "3911", "C3911", "c39"])
+def test_industry_codes_reduce_to_the_division(tmp_path, province_admin, code):
+    result = import_file(
+        write_csv(tmp_path / "a.csv", [row(1, industry_code=code)]), actor=province_admin
+    )
+    assert result.ok, result.errors
+    assert Enterprise.objects.get().industry_id == "39"
+
+
+@pytest.mark.parametrize("code", ["A39", "C1", "X", "99", "00"])
+def test_industry_codes_that_do_not_exist(tmp_path, province_admin, code):
+    result = import_file(
+        write_csv(tmp_path / "a.csv", [row(1, industry_code=code)]), actor=province_admin
+    )
+    assert errors_by(result) == {(2, "industry_code"): "industry_unknown"}
+
+
+def test_zone_must_exist_and_lie_in_the_city(tmp_path, province_admin):
+    rows = [
+        row(1, zone="不存在的高新区"),
+        row(2, zone="大连高新技术产业园区"),
+        row(3, county="210202", zone="大连高新技术产业园区"),
+    ]
+    result = import_file(write_csv(tmp_path / "a.csv", rows), actor=province_admin)
+    assert errors_by(result) == {(2, "zone"): "zone_unknown", (3, "zone"): "zone_city_mismatch"}
+
+
+def test_duplicate_header(tmp_path, province_admin):
+    path = tmp_path / "d.csv"
+    path.write_text(
+        f"uscc,统一社会信用代码,year\n{firm_uscc(1)},{firm_uscc(1)},2023\n", encoding="utf-8"
+    )
+    result = import_file(path, actor=province_admin)
+    assert [(e["row"], e["letter"], e["code"]) for e in result.errors] == [
+        (1, "B", "header_duplicate")
+    ]

@@ -74,17 +74,16 @@ def import_file(
         report.add(make_error(1, "", "", None, "file_empty"))
         return _finish(result, report)
     parsed = parse_table(table, References(), report, today=today(), progress=progress)
-    if report:
-        return _finish(result, report)
-    if not parsed.rows:
-        report.add(make_error(2, "", "", None, "file_empty"))
+    if not parsed.columns or not parsed.rows:
+        if not report:
+            report.add(make_error(2, "", "", None, "file_empty"))
         return _finish(result, report)
     if progress:
         progress("checking", result.total_rows, result.total_rows)
     plan = build_plan(parsed, report, actor=actor)
-    result.counts = plan.counts
     if report:
         return _finish(result, report)
+    result.counts = plan.counts
     if not dry_run:
         apply_plan(plan, actor=actor, batch=batch, progress=progress)
     result.ok = True

@@ -43,6 +43,7 @@ class ParsedRow:
     year: int
     ent: dict[str, Any]  # enterprise-level values given in this row
     values: list[Any]  # yearly values, aligned with Parsed.year_keys
+    clean: bool = True  # no cell of the row had an error
 
 
 @dataclass
@@ -198,6 +199,7 @@ def parse_table(
 
     usccs: dict[Any, str] = {}  # each enterprise repeats on several rows: check it once
     for i, raw in enumerate(table.rows):
+        errors_before = report.total
         number = i + 2
         if progress and i % 5000 == 0:
             progress("validating", i, total)
@@ -279,7 +281,9 @@ def parse_table(
                 )
         # Rows with a bad cell still take part in the checks across rows (duplicates, names).
         if code and year:
-            parsed.rows.append(ParsedRow(number, code, year, ent, values))
+            parsed.rows.append(
+                ParsedRow(number, code, year, ent, values, clean=report.total == errors_before)
+            )
     if progress:
         progress("validating", total, total)
     return parsed

@@ -262,6 +262,8 @@ def build_plan(parsed: Parsed, report: ErrorReport, *, actor: Any) -> Plan:
                 )
         rows.sort(key=lambda r: (-r.year, r.number))
 
+    # Enterprises with a bad cell get only the checks above: the rest would repeat its error.
+    groups = {u: rows for u, rows in groups.items() if all(r.clean for r in rows)}
     existing = _existing_enterprises(set(groups))
     editable = _editable_ids(actor)
     ent_counts = {"created": 0, "updated": 0, "unchanged": 0}
