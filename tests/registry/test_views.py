@@ -85,7 +85,7 @@ def test_search_filters_sort_and_count(client, province_admin, shenyang_firm, da
     url = reverse("registry:enterprise_list")
     page = client.get(url, {"q": "浑河"}).content.decode()
     assert shenyang_firm.name in page and dalian_firm.name not in page
-    assert "共 1 条" in page
+    assert "共 1 条记录" in page
     page = client.get(url, {"q": dalian_firm.uscc.lower()}).content.decode()
     assert dalian_firm.name in page and shenyang_firm.name not in page
     page = client.get(url, {"city": "210200"}).content.decode()
@@ -102,7 +102,7 @@ def test_pages_of_fifty(client, province_admin):
     url = reverse("registry:enterprise_list")
     first = client.get(url)
     assert len(first.context["page"].object_list) == 50
-    assert "共 51 条" in first.content.decode()
+    assert "共 51 条记录" in first.content.decode()
     second = client.get(url, {"page": 2})
     assert len(second.context["page"].object_list) == 1
 
