@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "ninja",
     "kechuang.core",
     "kechuang.registry",
+    "kechuang.programs",
     "kechuang.market",
     "kechuang.web",
     "kechuang.demo",

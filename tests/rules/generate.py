@@ -190,6 +190,8 @@ def enterprise(rng: random.Random, i: int) -> list[dict[str, Any]]:
             "contest_prize": _flag(rng),
         }
         rows.append(row)
+    if not rows:  # every enterprise has at least one fiscal year
+        rows.append({**fixed, "year": 2022, "staff": base_staff})
     if rng.random() < 0.2:  # a row of the evaluation year itself, flags only
         rows.append(
             {

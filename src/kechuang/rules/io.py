@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -65,6 +66,19 @@ def _cell_text(value: Any) -> str | None:
 
 
 def _rows(path: Path) -> tuple[list[str], list[list[str | None]]]:
+    try:
+        return _read_rows(path)
+    except InputFileError:
+        raise
+    except OSError as exc:
+        raise InputFileError(str(path), [f"cannot be read ({exc.strerror})"]) from exc
+    except UnicodeDecodeError as exc:
+        raise InputFileError(str(path), ["is not UTF-8 text (save the CSV as UTF-8)"]) from exc
+    except (ValueError, KeyError, zipfile.BadZipFile) as exc:
+        raise InputFileError(str(path), [f"is not a readable workbook ({exc})"]) from exc
+
+
+def _read_rows(path: Path) -> tuple[list[str], list[list[str | None]]]:
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook
 
@@ -251,7 +265,10 @@ def output_frame(result: pl.DataFrame, spec: Spec) -> pl.DataFrame:
         "reasons",
     ]
     return result.select(
-        [pl.col(c).cast(pl.String) if c != "reasons" else pl.col(c).list.join(";") for c in cols]
+        pl.col(c).cast(pl.String)
+        if c != "reasons"
+        else pl.when(pl.col(c).list.len() > 0).then(pl.col(c).list.join(";")).alias(c)
+        for c in cols
     )
 
 

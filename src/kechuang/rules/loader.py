@@ -129,7 +129,8 @@ class _Loader:
         value = self.get(table, key, where, (dict,))
         zh, en = value.get("zh-hans"), value.get("en")
         if not isinstance(zh, str) or not isinstance(en, str) or not zh or not en:
-            raise self.fail(f"{where}.{key}", "needs both `zh-hans` and `en` strings")
+            path = f"{where}.{key}" if where else key
+            raise self.fail(path, "needs both `zh-hans` and `en` strings")
         return Text(zh, en)
 
     def opt_text(self, table: dict[str, Any], key: str, where: str) -> Text | None:
