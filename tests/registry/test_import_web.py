@@ -195,3 +195,23 @@ def test_upload_page_in_english(client, province_admin):
     html = client.get(UPLOAD).content.decode()
     assert "Download the import template" in html
     assert "Upload and import" in html
+
+
+@pytest.mark.django_db
+def test_a_running_job_polls_for_progress(client, province_admin):
+    job = ImportJob.objects.create(
+        file_name="big.xlsx",
+        status=ImportJob.Status.RUNNING,
+        phase=ImportJob.Phase.VALIDATING,
+        total_rows=100_000,
+        processed_rows=25_000,
+        created_by=province_admin,
+    )
+    client.force_login(province_admin)
+    url = reverse("registry:import_job", args=[job.pk])
+    html = client.get(url).content.decode()
+    assert 'hx-trigger="every 1s"' in html
+    assert '<progress max="100" value="25">' in html
+    assert "校验数据" in html
+    partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert partial.lstrip().startswith("<section") and "<html" not in partial
