@@ -13,6 +13,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook
 
+from kechuang.core import audit
 from kechuang.core.models import AuditEntry
 from kechuang.registry.importing import import_file
 from kechuang.registry.importing.columns import BY_KEY
@@ -130,6 +131,11 @@ def test_imports_enterprises_and_yearly_rows(tmp_path, province_admin):
     assert year_entry.object_repr == "辽宁导入测试科技有限公司1 2023"
     assert year_entry.changes["rd_expense"] == [None, "3500000.25"]
     assert year_entry.changes["enterprise"] == [None, firm.pk]
+    # The bulk-written entries say what core.audit.entry would say for the saved objects.
+    for obj in (firm, y):
+        written = entries.get(object_id=str(obj.pk), content_type__model=obj._meta.model_name)
+        expected = audit.entry(province_admin, "create", obj, None, audit.snapshot(obj))
+        assert (written.object_repr, written.changes) == (expected.object_repr, expected.changes)
 
 
 def test_chinese_and_english_headers_are_both_accepted(tmp_path, province_admin):

@@ -232,7 +232,7 @@ def apply_plan(plan: Plan, *, actor: Any, batch: str, progress: Progress | None 
 
         # id and name of every enterprise a change refers to (the name is its audit label)
         firms: dict[str, tuple[int, str]] = {}
-        defaults = {ent_names[n]: _plain(d) for n, d in ent_cols if d is not None and d != ""}
+        defaults = {ent_names[n]: _plain(d) for n, d in ent_cols if d is not None}
         for c in plan.enterprises:
             pk = c.id or ids[c.uscc]
             firms[c.uscc] = (pk, c.after["name"])
