@@ -65,8 +65,14 @@ def test_anonymous_home_shows_only_public_figures(client, firms):
     PlatformFactory()
     PlatformFactory(status="revoked")
     html = client.get(reverse("home")).content.decode()
-    assert "data-by-city" not in html and "echarts" not in html
+    assert "data-by-city" not in html and "data-by-industry" not in html
     assert 'id="count-enterprises"' not in html
+    # Platforms are public, so the visitor gets their chart; revoked ones are not counted.
+    assert chart_data(html, "data-by-platform-kind") == {
+        "name": "平台数",
+        "labels": ["全国重点实验室"],
+        "values": [1],
+    }
     assert re.search(r'id="count-institutions"[^>]*><span class="n">2<', html)
     assert re.search(r'id="count-platforms"[^>]*><span class="n">1<', html)
     assert reverse("login") in html

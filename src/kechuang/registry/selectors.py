@@ -143,3 +143,7 @@ def enterprise_year_history(*, user: Any, enterprise: Enterprise) -> QuerySet[Au
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(EnterpriseYear), object_id__in=ids
     ).select_related("actor")
+
+
+def platform_counts_by_kind(*, user: Any) -> list[dict[str, Any]]:
+    return list(platform_list(user=user).values("kind").annotate(n=Count("id")).order_by("kind"))

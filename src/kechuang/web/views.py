@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from kechuang.core.models import Region
 from kechuang.registry import selectors
+from kechuang.registry.models import Platform
 
 
 def city_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -40,6 +41,17 @@ def industry_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {"name": _("企业数"), "labels": labels, "values": values}
 
 
+def platform_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Platforms by kind, in the order of `Platform.Kind`."""
+    counts = {r["kind"]: r["n"] for r in rows}
+    kinds = [(k, label) for k, label in Platform.Kind.choices if counts.get(k)]
+    return {
+        "name": _("平台数"),
+        "labels": [str(label) for _k, label in kinds],
+        "values": [counts[k] for k, _label in kinds],
+    }
+
+
 def home(request: HttpRequest) -> HttpResponse:
     counts = selectors.registry_counts(user=request.user)
     context: dict[str, Any] = {"counts": counts}
@@ -48,5 +60,10 @@ def home(request: HttpRequest) -> HttpResponse:
         context["by_city"] = city_chart(selectors.counts_by_city(user=request.user))
         context["by_industry"] = industry_chart(
             selectors.counts_by_industry_section(user=request.user)
+        )
+    elif counts["platforms"]:
+        # Platforms are public: the one chart a visitor who may see no enterprise gets.
+        context["by_platform_kind"] = platform_chart(
+            selectors.platform_counts_by_kind(user=request.user)
         )
     return render(request, "web/home.html", context)
