@@ -125,3 +125,17 @@ def test_english_switch_changes_labels(client, province_admin):
 def test_api_docs_link_redirects(client):
     response = client.get("/api/docs")
     assert response.status_code == 302 and response["Location"] == "/api/v1/docs"
+
+
+def test_error_pages_keep_the_layout(client, dalian_admin):
+    firm = EnterpriseFactory()
+    client.force_login(dalian_admin)
+    missing = client.get(reverse("registry:enterprise_detail", args=[firm.pk]))
+    assert missing.status_code == 404
+    assert "页面不存在" in missing.content.decode() and 'class="topbar"' in missing.content.decode()
+    bank_user = UserFactory(role=Role.BANK)
+    client.force_login(bank_user)
+    institution = InstitutionFactory()
+    denied = client.get(reverse("registry:institution_edit", args=[institution.pk]))
+    assert denied.status_code == 403
+    assert "无权访问" in denied.content.decode()
