@@ -123,6 +123,7 @@ class CancelForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel文件(.xlsx)"))
+    dry_run = forms.BooleanField(label=_("仅校验,不写入"), required=False)
 
 
 class AchievementForm(forms.ModelForm):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -17,9 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kechuang.core.models import Region, TechField
-from kechuang.core.roles import ADMIN_ROLES
-from kechuang.core.scoping import role_of
-from kechuang.market import excel, selectors, stats
+from kechuang.market import excel, importing, selectors, stats
 from kechuang.market.filters import ContractFilter
 from kechuang.market.forms import ImportForm
 from kechuang.market.models import TechContract
@@ -137,24 +135,21 @@ def contract_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def contract_import(request: HttpRequest) -> HttpResponse:
-    if role_of(request.user) not in ADMIN_ROLES:
+    if not importing.can_import(request.user):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     outcome = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
+        suffix = Path(upload.name).suffix.lower() or ".xlsx"
+        with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
             for chunk in upload.chunks():
                 tmp.write(chunk)
             tmp.flush()
-            try:
-                outcome = excel.import_contracts(tmp.name, actor=request.user, name=upload.name)
-            except ValueError as exc:
-                form.add_error("file", str(exc))
-        if outcome is not None:
-            messages.info(
-                request,
-                _("导入 %(ok)d 份合同,%(bad)d 处错误")
-                % {"ok": len(outcome.created), "bad": len(outcome.errors)},
+            outcome = importing.import_contracts(
+                tmp.name,
+                actor=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+                name=upload.name,
             )
     return render(request, "market/contract_import.html", {"form": form, "outcome": outcome})
