@@ -204,7 +204,7 @@ PAGES: dict[str, Spec] = {
     "market:contract_submit": CreateOf(CONTRACT_PARTIES),
     "market:contract_stats": LoggedIn(),
     "market:contract_export": ListOf(CON, login=True),
-    "market:contract_import": CreateOf(ADMINS),
+    "market:contract_import": CreateOf(REGISTRARS),
     "market:contract_detail": DetailOf(CON, login=True),
     "market:contract_certificate": DetailOf(CON, login=True, needs="registered"),
     "market:contract_accept": PostOnly(CON),
