@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from kechuang.core import audit
 from kechuang.core.models import AuditEntry
+from kechuang.registry.importing.columns import BY_KEY
 from kechuang.registry.importing.plan import ENTERPRISE_FIELDS, Plan
 from kechuang.registry.models import Enterprise, EnterpriseYear
 
@@ -42,20 +43,37 @@ class _Writer:
         self.now = now
         self._now_sqlite = connection.ops.adapt_datetimefield_value(now)
 
-    def _sqlite(self, value: Any) -> Any:
-        if value is None or isinstance(value, int | str | float):
-            return value
-        if isinstance(value, Decimal):
-            return str(value)
-        if isinstance(value, dt.datetime):
-            return (
-                self._now_sqlite
-                if value is self.now
-                else connection.ops.adapt_datetimefield_value(value)
-            )
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        return value
+    def _adapt_datetime(self, value: dt.datetime) -> Any:
+        if value is self.now:
+            return self._now_sqlite
+        return connection.ops.adapt_datetimefield_value(value)
+
+    def _adapter(self, model: type[models.Model], attname: str) -> Callable[[Any], Any] | None:
+        """What SQLite needs done to a value of this column (sqlite3 takes the rest as is)."""
+        f = next(f for f in model._meta.concrete_fields if f.attname == attname)
+        if isinstance(f, models.DecimalField):
+            return str
+        if isinstance(f, models.DateTimeField):
+            return self._adapt_datetime
+        if isinstance(f, models.DateField):
+            return dt.date.isoformat
+        return None
+
+    def _sqlite_rows(
+        self, model: type[models.Model], columns: list[str], rows: list[tuple[Any, ...]]
+    ) -> list[Any]:
+        todo = [(i, fn) for i, c in enumerate(columns) if (fn := self._adapter(model, c))]
+        if not todo:
+            return rows
+        out = []
+        for row in rows:
+            values = list(row)
+            for i, fn in todo:
+                v = values[i]
+                if v is not None:
+                    values[i] = fn(v)
+            out.append(values)
+        return out
 
     def insert(
         self,
@@ -91,10 +109,9 @@ class _Writer:
                 cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {qn(table)}")
                 start = cur.fetchone()[0]
                 marks = ", ".join(["%s"] * len(columns))
-                conv = self._sqlite
                 cur.executemany(
                     f"INSERT INTO {qn(table)} ({cols}) VALUES ({marks})",
-                    [tuple(conv(v) for v in row) for row in rows],
+                    self._sqlite_rows(model, columns, rows),
                 )
                 if not key:
                     return {}
@@ -126,10 +143,10 @@ class _Writer:
                 cur.execute(f"DROP TABLE {tmp}")
             else:
                 sets = ", ".join(f"{qn(c)} = %s" for c in columns)
-                conv = self._sqlite
+                adapted = self._sqlite_rows(model, ["id", *columns], rows)
                 cur.executemany(
                     f"UPDATE {table} SET {sets} WHERE id = %s",
-                    [tuple(conv(v) for v in (*row[1:], row[0])) for row in rows],
+                    [(*row[1:], row[0]) for row in adapted],
                 )
 
 
@@ -139,6 +156,15 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     return value
+
+
+def _to_json(key: str) -> Callable[[Any], Any] | None:
+    kind = BY_KEY[key].kind
+    if kind in ("money", "signed_money"):
+        return str
+    if kind == "date":
+        return dt.date.isoformat
+    return None
 
 
 def _snapshot_names(model: type[models.Model]) -> dict[str, str]:
@@ -180,11 +206,17 @@ class _AuditRows:
         after: dict[str, Any],
     ) -> None:
         if before is None:
-            action = AuditEntry.Action.CREATE.value
-            changes = {k: [None, v] for k, v in after.items() if v is not None}
+            self.created(model, pk, text, {k: [None, v] for k, v in after.items() if v is not None})
         else:
-            action = AuditEntry.Action.UPDATE.value
-            changes = audit.diff(before, after)
+            self._append(model, pk, text, AuditEntry.Action.UPDATE.value, audit.diff(before, after))
+
+    def created(self, model: type[models.Model], pk: int, text: str, changes: dict) -> None:
+        """A new object; `changes` is {field: [None, value]} for its non-null fields."""
+        self._append(model, pk, text, AuditEntry.Action.CREATE.value, changes)
+
+    def _append(
+        self, model: type[models.Model], pk: int, text: str, action: str, changes: dict
+    ) -> None:
         ct = ContentType.objects.get_for_model(model).pk
         self.rows.append(
             (
@@ -276,16 +308,23 @@ def apply_plan(plan: Plan, *, actor: Any, batch: str, progress: Progress | None 
             progress("auditing", total, total)
 
         plain_keys = [(k, year_names[k]) for k in keys]
+        as_json = [(k, year_names[k], _to_json(k)) for k in keys]
         for y in plan.years:
             ent_pk, name = firms[y.uscc]
             pk = y.id or year_ids[(ent_pk, y.year)]
             text = f"{name} {y.year}"  # EnterpriseYear.__str__
-            after = {n: _plain(y.after[k]) for k, n in plain_keys}
             if y.id is None:
-                log.add(
-                    EnterpriseYear, pk, text, None, {"enterprise": ent_pk, "year": y.year, **after}
-                )
+                changes: dict[str, list[Any]] = {
+                    "enterprise": [None, ent_pk],
+                    "year": [None, y.year],
+                }
+                for k, n, fn in as_json:
+                    v = y.after[k]
+                    if v is not None:
+                        changes[n] = [None, fn(v) if fn else v]
+                log.created(EnterpriseYear, pk, text, changes)
             else:
+                after = {n: _plain(y.after[k]) for k, n in plain_keys}
                 before = {n: _plain(y.before[k]) for k, n in plain_keys}
                 log.add(EnterpriseYear, pk, text, before, after)
         writer.insert(AuditEntry, list(log.columns), log.rows, None)
