@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from kechuang.core.roles import Role
 from tests.factories import (
@@ -10,6 +12,15 @@ from tests.factories import (
     ServiceInstitutionFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in English leaves English active
+    in the thread, which would otherwise leak into the tests that follow."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
