@@ -13,7 +13,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.forms import DateField
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,6 +36,17 @@ def _get(kind: Kind, request: HttpRequest, pk: int) -> Any:
     return get_object_or_404(kind.rows(user=request.user), pk=pk)
 
 
+def _page(rows: QuerySet[Any], number: str | None) -> Page:
+    """One page of `rows`. The page's keys are found first, without the joins of the list,
+    and its rows read by key: a deep page of a sorted list of 45,000 enterprises then takes
+    50 ms instead of 350 ms (benchmarks/web_pages.py)."""
+    page = Paginator(rows.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
+    keys = list(page.object_list)
+    by_key = rows.order_by().in_bulk(keys)
+    page.object_list = [by_key[k] for k in keys]
+    return page
+
+
 def object_list(request: HttpRequest, kind: Kind) -> HttpResponse:
     filterset = kind.filterset(request.GET or None, queryset=kind.rows(user=request.user))
     for f in filterset.form.fields.values():
@@ -43,8 +55,8 @@ def object_list(request: HttpRequest, kind: Kind) -> HttpResponse:
     rows = filterset.qs
     if not rows.ordered:  # an aggregate (a bank's branch count) drops the default order
         rows = rows.order_by(*(kind.model._meta.ordering or ["pk"]))
-    paginator = Paginator(rows, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = _page(rows, request.GET.get("page"))
+    paginator = page.paginator
     htmx = getattr(request, "htmx", None)
     # A filter change or a click on a heading or page number asks for the table only.
     partial = htmx is not None and bool(htmx) and not htmx.boosted
