@@ -364,3 +364,45 @@ def test_patch_refuses_null_for_a_field_that_cannot_be_empty(world):
     )
     assert response.status_code == 200
     assert response.json()["founded_on"] is None
+
+
+@pytest.mark.parametrize(
+    ("path", "make"),
+    [
+        ("enterprises", lambda i: EnterpriseYearFactory(enterprise=EnterpriseFactory()).enterprise),
+        (
+            "platforms",
+            lambda i: (
+                PlatformMember.objects.create(
+                    platform=PlatformFactory(),
+                    person=Person.objects.create(name=f"人{i}", title="cas"),
+                ).platform
+            ),
+        ),
+        (
+            "banks",
+            lambda i: (
+                BankBranch.objects.create(
+                    bank=BankFactory(), name=f"网点{i}", city_id="210100"
+                ).bank
+            ),
+        ),
+        ("persons", lambda i: Person.objects.create(name=f"人员{i}", title="cae")),
+    ],
+)
+def test_lists_and_details_take_the_same_queries_for_3_or_30_rows(path, make):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(UserFactory(role=Role.PROVINCE_ADMIN))
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    objs = [make(i) for i in range(3)]
+    few = queries(f"{API}/{path}?limit=100"), queries(f"{API}/{path}/{objs[0].pk}")
+    objs += [make(i) for i in range(3, 30)]
+    many = queries(f"{API}/{path}?limit=100"), queries(f"{API}/{path}/{objs[-1].pk}")
+    assert few == many
