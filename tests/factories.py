@@ -182,3 +182,154 @@ class TechDemandFactory(DjangoModelFactory):
     problem = "高温合金焊接裂纹"
     field_id = "03"
     is_public = True
+
+
+# --- evaluation programs ----------------------------------------------------------------------
+
+from kechuang.programs import models as pm  # noqa: E402
+
+# Fiscal-year figures that pass the tech-SME evaluation with 82 points (20 + 50 + 12).
+PASSING_FIGURES = {
+    "staff": 100,
+    "tech_staff": 30,
+    "sales_revenue": Decimal("50000000.00"),
+    "total_cost": Decimal("40000000.00"),
+    "rd_expense": Decimal("3000000.00"),
+    "total_assets": Decimal("30000000.00"),
+    "ip_class1": 0,
+    "ip_class2": 2,
+    "abnormal_or_blacklisted": False,
+    "major_incident": False,
+}
+
+
+class EvaluationRegistrationFactory(DjangoModelFactory):
+    class Meta:
+        model = pm.EvaluationRegistration
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    registered_on = dt.date(2023, 3, 1)
+
+
+class TechSMEApplicationFactory(DjangoModelFactory):
+    """An application as the workflow leaves it; the figures are stored, not evaluated."""
+
+    class Meta:
+        model = pm.TechSMEApplication
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    year = 2023
+    status = pm.TechSMEApplication.Status.SUBMITTED
+    figures = factory.LazyFunction(
+        lambda: {
+            "fiscal_year": 2022,
+            "values": {
+                k: str(v) if isinstance(v, Decimal) else v for k, v in PASSING_FIGURES.items()
+            },
+        }
+    )
+    spec_version = "tech-sme/2023.1"
+    score = 82
+    verdict = "pass"
+    qualified_by = "score"
+    submitted_on = dt.date(2023, 9, 28)
+    review_due = dt.date(2023, 10, 11)
+
+
+class NoticeBatchFactory(DjangoModelFactory):
+    class Meta:
+        model = pm.NoticeBatch
+
+    program = pm.Program.TECH_SME
+    year = 2023
+    title = factory.Sequence(lambda n: f"测试公示批次{n}")
+    starts_on = dt.date(2023, 10, 16)
+    ends_on = dt.date(2023, 10, 30)
+
+
+class NoticeEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = pm.NoticeEntry
+
+    batch = factory.SubFactory(NoticeBatchFactory)
+    tech_sme = factory.SubFactory(
+        TechSMEApplicationFactory, status=pm.TechSMEApplication.Status.IN_NOTICE
+    )
+    enterprise = factory.LazyAttribute(lambda o: (o.tech_sme or o.gradient).enterprise)
+    enterprise_name = factory.LazyAttribute(lambda o: o.enterprise.name)
+    region = factory.LazyAttribute(lambda o: o.enterprise.region)
+
+
+class ObjectionFactory(DjangoModelFactory):
+    class Meta:
+        model = pm.Objection
+
+    entry = factory.SubFactory(NoticeEntryFactory)
+    raised_on = dt.date(2023, 10, 18)
+    reason = "研发费用数据与年报不符"
+
+
+class AdmissionFactory(DjangoModelFactory):
+    class Meta:
+        model = pm.Admission
+
+    application = factory.SubFactory(
+        TechSMEApplicationFactory, status=pm.TechSMEApplication.Status.ADMITTED
+    )
+    enterprise = factory.LazyAttribute(lambda o: o.application.enterprise)
+    year = factory.LazyAttribute(lambda o: o.application.year)
+    county = factory.LazyAttribute(lambda o: o.enterprise.region)
+    # Far from the serials the admission service allocates (1, 2, …).
+    serial = factory.Sequence(lambda n: n + 5_000_000)
+    number = factory.LazyAttribute(lambda o: f"{o.year}{o.county.code}A{o.serial:07d}")
+    admitted_on = dt.date(2023, 11, 1)
+    valid_from = dt.date(2023, 11, 1)
+    valid_to = dt.date(2024, 3, 31)
+
+
+class GradientCallFactory(DjangoModelFactory):
+    class Meta:
+        model = pm.GradientCall
+        django_get_or_create = ("program", "year")
+
+    program = pm.Program.GAZELLE
+    year = 2023
+    opens_on = dt.date(2023, 5, 4)
+    deadline = dt.date(2023, 6, 30)
+    recommend_by = dt.date(2023, 7, 5)
+
+
+class GradientApplicationFactory(DjangoModelFactory):
+    class Meta:
+        model = pm.GradientApplication
+
+    call = factory.SubFactory(GradientCallFactory)
+    program = factory.LazyAttribute(lambda o: o.call.program)
+    year = factory.LazyAttribute(lambda o: o.call.year)
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    applied_on = dt.date(2023, 6, 1)
+
+
+class ExpertReviewFactory(DjangoModelFactory):
+    class Meta:
+        model = pm.ExpertReview
+
+    application = factory.SubFactory(
+        GradientApplicationFactory, status=pm.GradientApplication.Status.EXPERT_REVIEW
+    )
+    expert = factory.SubFactory(UserFactory, role=Role.EXPERT)
+
+
+class GradientCertificationFactory(DjangoModelFactory):
+    class Meta:
+        model = pm.GradientCertification
+
+    application = factory.SubFactory(
+        GradientApplicationFactory, status=pm.GradientApplication.Status.FILED
+    )
+    enterprise = factory.LazyAttribute(lambda o: o.application.enterprise)
+    program = factory.LazyAttribute(lambda o: o.application.program)
+    year = factory.LazyAttribute(lambda o: o.application.year)
+    filed_on = dt.date(2023, 9, 1)
+    valid_from = dt.date(2023, 9, 1)
+    valid_to = dt.date(2026, 8, 31)

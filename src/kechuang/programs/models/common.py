@@ -1,0 +1,304 @@
+"""What the evaluation programs share: program codes, the event log, 公示 batches, objections."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.core.models import Region, TimeStampedModel
+from kechuang.core.scoping import ScopePolicy
+
+if TYPE_CHECKING:
+    from kechuang.programs.models.gradient import GradientApplication
+    from kechuang.programs.models.techsme import TechSMEApplication
+
+
+class Program(models.TextChoices):
+    """Program codes; they name the rule specs too (`rules/specs/<program>/<year>.toml`)."""
+
+    TECH_SME = "tech-sme", _("科技型中小企业评价")
+    EAGLET = "eaglet", _("雏鹰企业")
+    GAZELLE = "gazelle", _("瞪羚企业")
+    UNICORN = "unicorn", _("独角兽企业")
+
+
+GRADIENT_PROGRAMS = (Program.EAGLET, Program.GAZELLE, Program.UNICORN)
+
+
+class EvaluationRegistration(TimeStampedModel):
+    """An enterprise's account on the tech-SME evaluation service (注册).
+
+    Counted by the bulletin (new and total registrations); distinct from admission (入库),
+    which only follows review and public notice.
+    """
+
+    enterprise = models.OneToOneField(
+        "registry.Enterprise",
+        verbose_name=_("企业"),
+        on_delete=models.CASCADE,
+        related_name="evaluation_registration",
+    )
+    registered_on = models.DateField(_("注册日期"), db_index=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    scope_policy = ScopePolicy(
+        city="enterprise__city",
+        zone="enterprise__zone",
+        own={"enterprise": "enterprise_id"},
+        editable_by_owner=False,
+    )
+
+    class Meta:
+        verbose_name = _("评价系统注册")
+        verbose_name_plural = _("评价系统注册")
+        ordering = ["-registered_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.registered_on.isoformat()}"
+
+
+class ApplicationEvent(models.Model):
+    """A milestone of an enterprise in a program: who, when, what and why.
+
+    Kinds are checked in code (`EVENT_KINDS`), so a new kind needs no migration. An event
+    belongs to the enterprise, and to its tech-SME or gradient application when there is one.
+    """
+
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name=_("企业"),
+        on_delete=models.CASCADE,
+        related_name="program_events",
+    )
+    program = models.CharField(_("项目"), max_length=12, choices=Program.choices)
+    tech_sme = models.ForeignKey(
+        "programs.TechSMEApplication",
+        verbose_name=_("科技型中小企业评价申请"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    gradient = models.ForeignKey(
+        "programs.GradientApplication",
+        verbose_name=_("梯度培育申请"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    kind = models.CharField(_("事件"), max_length=24)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(_("内容"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("评价事件")
+        verbose_name_plural = _("评价事件")
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tech_sme__isnull=True) | Q(gradient__isnull=True),
+                name="event_one_application",
+                violation_error_message=_("一个事件只属于一项申请"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.kind_label}"
+
+    @property
+    def kind_label(self) -> str:
+        return str(EVENT_KINDS.get(self.kind, self.kind))
+
+
+EVENT_KINDS = {
+    # tech-SME evaluation
+    "registered": _("注册评价系统"),
+    "self_assessed": _("自评"),
+    "submitted": _("提交评价信息表"),
+    "review_passed": _("形式审查通过"),
+    "returned": _("退回修改"),
+    "rejected": _("审查不通过"),
+    "publicised": _("列入公示"),
+    "objection_raised": _("收到异议"),
+    "objection_upheld": _("异议成立"),
+    "objection_dismissed": _("异议不成立"),
+    "admitted": _("入库并赋予登记编号"),
+    "revoked": _("撤销入库登记编号"),
+    "spot_check_passed": _("抽查合格"),
+    "spot_check_failed": _("抽查不合格"),
+    "reevaluation_due": _("需年度重新评价"),
+    # gradient programs
+    "applied": _("提交申报"),
+    "recommended": _("所在市推荐"),
+    "not_recommended": _("所在市不予推荐"),
+    "expert_assigned": _("分配评审专家"),
+    "expert_reviewed": _("专家评审"),
+    "expert_passed": _("专家评审通过"),
+    "expert_failed": _("专家评审未通过"),
+    "filed": _("备案并认定"),
+}
+
+
+class NoticeBatch(TimeStampedModel):
+    """A batch of public notice (公示), published by the province; public once published.
+
+    The notice runs `NOTICE_WORKDAYS` working days after the day of publication: the day a
+    period starts from is not counted, as in the rules for legal periods.
+    """
+
+    program = models.CharField(_("项目"), max_length=12, choices=Program.choices)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    title = models.CharField(_("公示名称"), max_length=200)
+    starts_on = models.DateField(_("公示开始日期"))
+    ends_on = models.DateField(_("公示截止日期"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    concluded_on = models.DateField(_("办结日期"), null=True, blank=True)
+
+    scope_policy = ScopePolicy(public=Q())
+
+    class Meta:
+        verbose_name = _("公示批次")
+        verbose_name_plural = _("公示批次")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")),
+                name="notice_ends_after_start",
+                violation_error_message=_("公示截止日期须晚于开始日期"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoticeEntry(models.Model):
+    """One enterprise on a public notice: what the public reads, kept as published."""
+
+    batch = models.ForeignKey(
+        NoticeBatch, verbose_name=_("公示批次"), on_delete=models.CASCADE, related_name="entries"
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="+"
+    )
+    enterprise_name = models.CharField(_("企业名称"), max_length=200)
+    region = models.ForeignKey(
+        Region, verbose_name=_("所在区县"), on_delete=models.PROTECT, related_name="+"
+    )
+    tech_sme = models.OneToOneField(
+        "programs.TechSMEApplication",
+        verbose_name=_("科技型中小企业评价申请"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notice_entry",
+    )
+    gradient = models.OneToOneField(
+        "programs.GradientApplication",
+        verbose_name=_("梯度培育申请"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notice_entry",
+    )
+
+    scope_policy = ScopePolicy(public=Q())
+
+    class Meta:
+        verbose_name = _("公示名单")
+        verbose_name_plural = _("公示名单")
+        ordering = ["batch_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tech_sme__isnull=True, gradient__isnull=False)
+                | Q(tech_sme__isnull=False, gradient__isnull=True),
+                name="notice_entry_one_application",
+                violation_error_message=_("公示名单的每一项对应一项申请"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.enterprise_name
+
+    @property
+    def application(self) -> TechSMEApplication | GradientApplication:
+        app = self.tech_sme or self.gradient
+        assert app is not None
+        return app
+
+
+class Objection(TimeStampedModel):
+    """An objection to an entry of a public notice, raised during the notice by any user with
+    a login and decided by the province. An upheld objection keeps the enterprise out."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("待处理")
+        UPHELD = "upheld", _("异议成立")
+        DISMISSED = "dismissed", _("异议不成立")
+
+    entry = models.ForeignKey(
+        NoticeEntry, verbose_name=_("公示对象"), on_delete=models.CASCADE, related_name="objections"
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("异议人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    raised_on = models.DateField(_("提出日期"))
+    reason = models.TextField(_("异议内容"))
+    decision = models.CharField(
+        _("处理结果"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decision_note = models.TextField(_("处理意见"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolved_on = models.DateField(_("处理日期"), null=True, blank=True)
+
+    scope_policy = ScopePolicy(
+        city="entry__enterprise__city", people="raised_by_id", editable_by_owner=False
+    )
+
+    class Meta:
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+        ordering = ["-raised_on", "-id"]
+        indexes = [models.Index(fields=["decision", "raised_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.entry} {self.raised_on.isoformat()}"
