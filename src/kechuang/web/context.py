@@ -12,16 +12,18 @@ from django.utils.translation import pgettext_lazy
 from kechuang.core.roles import Role
 from kechuang.core.scoping import role_of
 
-# (URL name, label). Entries whose URL is not routed (an app not installed yet) are skipped,
-# so an app adds itself to the top bar by adding one line here.
-NAVIGATION: list[tuple[str, Any]] = [
-    ("home", _("首页")),
-    ("registry:enterprise_list", pgettext_lazy("plural", "企业")),
-    ("registry:institution_list", pgettext_lazy("plural", "高校院所")),
-    ("registry:service_institution_list", pgettext_lazy("plural", "服务机构")),
-    ("registry:bank_list", pgettext_lazy("plural", "银行")),
-    ("registry:platform_list", pgettext_lazy("plural", "平台")),
-    ("registry:person_list", pgettext_lazy("plural", "人员")),
+# (URL name, label, section). Entries whose URL is not routed (an app not installed yet) are
+# skipped, so an app adds itself to the top bar with one line here. An entry is highlighted
+# on every page under its section (its own URL when the section is None).
+NAVIGATION: list[tuple[str, Any, str | None]] = [
+    ("home", _("首页"), None),
+    ("registry:enterprise_list", pgettext_lazy("plural", "企业"), None),
+    ("registry:institution_list", pgettext_lazy("plural", "高校院所"), None),
+    ("registry:service_institution_list", pgettext_lazy("plural", "服务机构"), None),
+    ("registry:bank_list", pgettext_lazy("plural", "银行"), None),
+    ("registry:platform_list", pgettext_lazy("plural", "平台"), None),
+    ("registry:person_list", pgettext_lazy("plural", "人员"), None),
+    ("market:contract_list", _("技术市场"), "/market/"),
 ]
 
 
@@ -36,11 +38,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     role = role_of(getattr(request, "user", None))
     items = []
     path = request.path
-    for name, label in NAVIGATION:
+    for name, label, section in NAVIGATION:
         url = _url(name)
         if url is None:
             continue
-        active = path == url if url == "/" else path.startswith(url)
+        active = path == url if url == "/" else path.startswith(section or url)
         items.append({"url": url, "label": label, "active": active})
     return {
         "user_role": role,
