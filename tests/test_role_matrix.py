@@ -8,21 +8,29 @@ that the tables do not mention fails with a message saying where to add it.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
-import openpyxl
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kechuang.api import api
 from kechuang.core.roles import Role
 from tests.factories import make_uscc
+from tests.role_matrix_probe import (
+    CreateOf,
+    DetailOf,
+    EditOf,
+    ListOf,
+    LoggedIn,
+    Open,
+    PostOnly,
+    RedirectFor,
+    Spec,
+    Tables,
+    run,
+)
 from tests.role_matrix_world import (
     ACH,
     ANON,
@@ -38,7 +46,6 @@ from tests.role_matrix_world import (
     ROLES,
     SVC,
     TRA,
-    Row,
     World,
     build_world,
 )
@@ -82,6 +89,7 @@ EDIT = {  #     province city      zone  enterprise institution service bank  ex
     PLAT: by_role(ALL,  CITY,       NO,   OWN,       OWN,       NO,     NO,   NO,    NO),
 }
 # fmt: on
+TABLES = Tables(read=READ, edit=EDIT)
 # Who may open a form that creates something (or upload a file of such things).
 REGISTRARS = frozenset({Role.PROVINCE_ADMIN, Role.CITY_ADMIN})
 ADMINS = frozenset({Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ZONE_ADMIN})
@@ -90,71 +98,6 @@ CONTRACT_PARTIES = frozenset(
 )
 
 
-# --- what each page or operation is ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Open:
-    """The same answer for everyone (another one once logged in, if given)."""
-
-    status: int = 200
-    logged_in: int | None = None
-
-
-@dataclass(frozen=True)
-class LoggedIn:
-    """Any logged-in user; anonymous users are sent to log in (401 from the API)."""
-
-    query: str = ""
-
-
-@dataclass(frozen=True)
-class ListOf:
-    """A list, page or file: it holds exactly the rows the role may read."""
-
-    resource: str
-    login: bool = False  # anonymous users are refused rather than shown public rows
-    query: str = ""
-
-
-@dataclass(frozen=True)
-class DetailOf:
-    """One record: shown if the role may read it, 404 otherwise (hidden stays hidden)."""
-
-    resource: str
-    login: bool = False
-    needs: str | None = None  # a flag the record must carry, else 404 for everyone
-
-
-@dataclass(frozen=True)
-class EditOf:
-    """Changing one record: 404 if unseen, 403 if seen but not editable."""
-
-    resource: str
-    body: dict[str, Any] | None = None  # what the API operation sends
-
-
-@dataclass(frozen=True)
-class CreateOf:
-    roles: frozenset[str] = REGISTRARS
-    body: Callable[[int], dict[str, Any]] | None = None
-
-
-@dataclass(frozen=True)
-class RedirectFor:
-    """A step that sends logged-in users on to another page."""
-
-    resource: str
-
-
-@dataclass(frozen=True)
-class PostOnly:
-    """An action taken by POST (its rules are tested with the workflow); GET is refused."""
-
-    resource: str
-
-
-Spec = Open | LoggedIn | ListOf | DetailOf | EditOf | CreateOf | RedirectFor | PostOnly
 CSV = "format=csv"
 
 PAGES: dict[str, Spec] = {
@@ -167,7 +110,7 @@ PAGES: dict[str, Spec] = {
     "api:api-root": Open(404),
     # registry
     "registry:enterprise_list": ListOf(ENT),
-    "registry:enterprise_create": CreateOf(),
+    "registry:enterprise_create": CreateOf(REGISTRARS),
     "registry:enterprise_detail": DetailOf(ENT),
     "registry:enterprise_edit": EditOf(ENT),
     "registry:enterprise_year_edit": EditOf(ENT),
@@ -175,28 +118,28 @@ PAGES: dict[str, Spec] = {
     "registry:enterprise_export": ListOf(ENT, login=True, query=CSV),
     "registry:enterprise_year_export": ListOf(ENT, login=True, query=CSV),
     "registry:institution_list": ListOf(INST),
-    "registry:institution_create": CreateOf(),
+    "registry:institution_create": CreateOf(REGISTRARS),
     "registry:institution_detail": DetailOf(INST),
     "registry:institution_edit": EditOf(INST),
     "registry:institution_export": ListOf(INST, login=True, query=CSV),
     "registry:service_institution_list": ListOf(SVC),
-    "registry:service_institution_create": CreateOf(),
+    "registry:service_institution_create": CreateOf(REGISTRARS),
     "registry:service_institution_detail": DetailOf(SVC),
     "registry:service_institution_edit": EditOf(SVC),
     "registry:service_institution_export": ListOf(SVC, login=True, query=CSV),
     "registry:bank_list": ListOf(BANK),
-    "registry:bank_create": CreateOf(),
+    "registry:bank_create": CreateOf(REGISTRARS),
     "registry:bank_detail": DetailOf(BANK),
     "registry:bank_edit": EditOf(BANK),
     "registry:bank_export": ListOf(BANK, login=True, query=CSV),
     "registry:platform_list": ListOf(PLAT),
-    "registry:platform_create": CreateOf(),
+    "registry:platform_create": CreateOf(REGISTRARS),
     "registry:platform_detail": DetailOf(PLAT),
     "registry:platform_edit": EditOf(PLAT),
     "registry:platform_export": ListOf(PLAT, login=True, query=CSV),
     "registry:person_list": ListOf(PERS),
     "registry:person_detail": DetailOf(PERS),
-    "registry:import_upload": CreateOf(),
+    "registry:import_upload": CreateOf(REGISTRARS),
     "registry:import_template": LoggedIn(),
     "registry:import_job": DetailOf(JOB, login=True),
     # technology market
@@ -240,7 +183,7 @@ def _platform_body(n: int) -> dict[str, Any]:
 API_OPERATIONS: dict[str, Spec] = {
     "registry_enterprise_list": ListOf(ENT, login=True),
     "registry_enterprise_detail": DetailOf(ENT, login=True),
-    "registry_enterprise_create": CreateOf(body=_enterprise_body),
+    "registry_enterprise_create": CreateOf(REGISTRARS, body=_enterprise_body),
     "registry_enterprise_update": EditOf(ENT, body={"address": "矩阵路1号"}),
     "registry_enterprise_year_put": EditOf(ENT, body={"staff": 10}),
     "registry_enterprise_history": DetailOf(ENT, login=True),
@@ -252,7 +195,7 @@ API_OPERATIONS: dict[str, Spec] = {
     "registry_bank_detail": DetailOf(BANK),
     "registry_platform_list": ListOf(PLAT),
     "registry_platform_detail": DetailOf(PLAT),
-    "registry_platform_create": CreateOf(body=_platform_body),
+    "registry_platform_create": CreateOf(REGISTRARS, body=_platform_body),
     "registry_platform_update": EditOf(PLAT, body={"description": "矩阵"}),
     "registry_platform_history": DetailOf(PLAT, login=True),
     "registry_person_list": ListOf(PERS),
@@ -270,7 +213,6 @@ API_OPERATIONS: dict[str, Spec] = {
     "market_transfer_list": ListOf(TRA, login=True),
     "market_demand_list": ListOf(DEM),
 }
-YEAR = 2022  # fills a `year` argument
 
 # --- enumerating the project ----------------------------------------------------------------
 
@@ -310,160 +252,6 @@ OPERATIONS = sorted(
 )
 PAGE_ROUTES = _page_routes()
 
-# --- checking -------------------------------------------------------------------------------
-
-
-@dataclass
-class Probe:
-    method: str
-    url: str
-    expect: int
-    rows: set[str] | None = None  # a list: the rows it must hold, no more, no fewer
-    body: dict[str, Any] | None = None
-    what: str = ""
-
-
-def _fill(params: list[str], row: Row | None) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {}
-    for name in params:
-        if name == "year":
-            kwargs[name] = YEAR
-        elif (name == "pk" or name.endswith("_id")) and row is not None:
-            kwargs[name] = row.obj.pk
-        else:
-            raise AssertionError(f"no value for URL argument {name!r}: add one to _fill()")
-    return kwargs
-
-
-def _with(url: str, query: str) -> str:
-    return f"{url}{'&' if '?' in url else '?'}{query}" if query else url
-
-
-def probes(
-    world: World,
-    spec: Spec,
-    role: str,
-    url: Callable[[dict[str, Any]], str],
-    params: list[str],
-    method: str,
-    is_api: bool,
-) -> Iterator[Probe]:
-    anonymous = role == ANON
-    refused = 401 if is_api else 302  # anonymous users are sent to log in
-    if isinstance(spec, Open):
-        status = spec.logged_in if spec.logged_in and not anonymous else spec.status
-        yield Probe(method, url(_fill(params, None)), status)
-    elif isinstance(spec, LoggedIn):
-        yield Probe(method, _with(url({}), spec.query), refused if anonymous else 200)
-    elif isinstance(spec, CreateOf):
-        body = spec.body(ROLES.index(role)) if spec.body else None
-        status = refused if anonymous else (201 if is_api else 200) if role in spec.roles else 403
-        yield Probe(method, url({}), status, body=body)
-    elif isinstance(spec, ListOf):
-        query = "&".join(q for q in ("limit=100" if is_api else "", spec.query) if q)
-        link = _with(url({}), query)
-        if anonymous and spec.login:
-            yield Probe(method, link, refused)
-        else:
-            rows = world.rows[spec.resource]
-            seen = {r.name for r in rows if world.reaches(role, READ[spec.resource][role], r)}
-            yield Probe(method, link, 200, rows=seen)
-    elif isinstance(spec, PostOnly):
-        first = world.rows[spec.resource][0]
-        yield Probe(method, url(_fill(params, first)), refused if anonymous else 405)
-    else:
-        yield from _per_row(world, spec, role, url, params, method, refused)
-
-
-def _per_row(
-    world: World,
-    spec: DetailOf | EditOf | RedirectFor,
-    role: str,
-    url: Callable[[dict[str, Any]], str],
-    params: list[str],
-    method: str,
-    refused: int,
-) -> Iterator[Probe]:
-    body = getattr(spec, "body", None)
-    for r in world.rows[spec.resource]:
-        if isinstance(spec, RedirectFor):
-            status = refused if role == ANON else 302
-        elif role == ANON and (isinstance(spec, EditOf) or spec.login):
-            status = refused
-        elif not world.reaches(role, READ[spec.resource][role], r) or (
-            isinstance(spec, DetailOf) and spec.needs and spec.needs not in r.flags
-        ):
-            status = 404
-        elif isinstance(spec, EditOf) and not world.reaches(role, EDIT[spec.resource][role], r):
-            status = 403
-        else:
-            status = 200
-        yield Probe(method, url(_fill(params, r)), status, what=r.name, body=body)
-
-
-def _text(response: Any) -> str:
-    """What a page or a downloaded file says, to look for the names of rows in it."""
-    kind = response.get("Content-Type", "")
-    if "spreadsheetml" in kind:
-        book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
-        return "\n".join(
-            str(v)
-            for sheet in book.worksheets
-            for row in sheet.iter_rows(values_only=True)
-            for v in row
-            if v is not None
-        )
-    raw = response.content
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("gb18030")
-    if "csv" in kind:
-        return "\n".join(",".join(row) for row in csv.reader(io.StringIO(text)))
-    return text
-
-
-def run(
-    world: World,
-    spec: Spec,
-    url: Callable[[dict[str, Any]], str],
-    params: list[str],
-    method: str = "get",
-    is_api: bool = False,
-) -> list[str]:
-    failures: list[str] = []
-    login_url = reverse("login")
-    for role in ROLES:
-        for probe in probes(world, spec, role, url, params, method, is_api):
-            response = world.clients[role].generic(
-                probe.method.upper(),
-                probe.url,
-                data=json.dumps(probe.body) if probe.body is not None else "",
-                content_type="application/json",
-            )
-            got = response.status_code
-            where = f"{role:>14} {probe.method.upper()} {probe.url} {probe.what}".rstrip()
-            if got != probe.expect:
-                failures.append(f"{where}: {got}, expected {probe.expect}")
-                continue
-            to_login = response.get("Location", "").startswith(login_url)
-            if got == 302 and role == ANON and not isinstance(spec, Open) and not to_login:
-                failures.append(f"{where}: sent to {response['Location']}, not to log in")
-            if probe.rows is not None and isinstance(spec, ListOf):
-                rows = world.rows[spec.resource]
-                if is_api:
-                    ids = {str(item["id"]) for item in response.json()["items"]}
-                    found = {r.name for r in rows if str(r.obj.pk) in ids}
-                    found |= {f"id {i}" for i in ids - {str(r.obj.pk) for r in rows}}
-                else:
-                    text = _text(response)
-                    found = {r.name for r in rows if r.mentioned_in(text)}
-                if found != probe.rows:
-                    failures.append(
-                        f"{where}: shows {sorted(found)}, expected {sorted(probe.rows)}"
-                    )
-    return failures
-
 
 @pytest.fixture
 def world(settings) -> World:
@@ -493,7 +281,7 @@ def test_page(world: World, key: str, route: str) -> None:
     def url(kwargs: dict[str, Any]) -> str:
         return "/" + route if key == route else reverse(key, kwargs=kwargs or None)
 
-    failures = run(world, spec, url, params)
+    failures = run(world, TABLES, spec, url, params)
     assert not failures, f"{key}:\n" + "\n".join(failures)
 
 
@@ -514,7 +302,7 @@ def test_api_operation(world: World, operation_id: str, method: str, path: str) 
     def url(kwargs: dict[str, Any]) -> str:
         return PARAM.sub(lambda m: str(kwargs[m.group(1) or m.group(2)]), path)
 
-    failures = run(world, spec, url, params, method=method, is_api=True)
+    failures = run(world, TABLES, spec, url, params, method=method, is_api=True)
     assert not failures, f"{operation_id}:\n" + "\n".join(failures)
 
 
