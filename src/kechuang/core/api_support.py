@@ -22,7 +22,7 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import SessionAuth
@@ -53,6 +53,29 @@ LOGIN_REQUIRED: list[Callable[..., Any]] = [BasicAuth(), SessionAuth()]
 PUBLIC_READ: list[Callable[..., Any]] = [*LOGIN_REQUIRED, anonymous]
 # OpenAPI: an empty requirement marks the credentials as optional.
 PUBLIC_READ_EXTRA: dict[str, Any] = {"security": [{}]}
+
+
+def public_read(summary: str, response: Any) -> dict[str, Any]:
+    """Operation options of a read that anonymous users may make (they see public rows)."""
+    return {
+        "response": {200: response, **ERRORS},
+        "auth": PUBLIC_READ,
+        "openapi_extra": PUBLIC_READ_EXTRA,
+        "summary": summary,
+    }
+
+
+def login_required(summary: str, response: Any, status: int = 200) -> dict[str, Any]:
+    """Operation options of a read or write that needs a logged-in user."""
+    return {"response": {status: response, **ERRORS}, "auth": LOGIN_REQUIRED, "summary": summary}
+
+
+# Ids beyond a 64-bit integer cannot name a row; refuse them as bad input.
+ID_MAX = 2**63 - 1
+
+
+def path_id(description: str) -> Any:
+    return Path(..., ge=1, le=ID_MAX, description=description)
 
 
 def actor(request: HttpRequest) -> Any:

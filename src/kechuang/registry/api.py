@@ -26,17 +26,16 @@ from ninja.responses import Status
 
 from kechuang.core import scoping
 from kechuang.core.api_support import (
-    ERRORS,
-    LOGIN_REQUIRED,
-    PUBLIC_READ,
-    PUBLIC_READ_EXTRA,
     Limit,
     Offset,
     actor,
     apply_filters,
     filter_schema,
+    login_required,
     page,
     page_schema,
+    path_id,
+    public_read,
 )
 from kechuang.registry import selectors, services
 from kechuang.registry.filters import (
@@ -78,9 +77,6 @@ from kechuang.registry.schemas import (
 
 router = Router(tags=["registry"])
 
-# Ids beyond a 64-bit integer cannot name a row; refuse them as bad input.
-ID_MAX = 2**63 - 1
-
 
 class EnterpriseQuery(filter_schema(EnterpriseFilter)):  # type: ignore[misc]
     pass
@@ -109,23 +105,6 @@ class PersonQuery(filter_schema(PersonFilter)):  # type: ignore[misc]
 AuditEntryPage = page_schema(AuditEntryOut)
 
 
-def _id(description: str) -> Any:
-    return Path(..., ge=1, le=ID_MAX, description=description)
-
-
-def _public(summary: str, response: Any) -> dict[str, Any]:
-    return {
-        "response": {200: response, **ERRORS},
-        "auth": PUBLIC_READ,
-        "openapi_extra": PUBLIC_READ_EXTRA,
-        "summary": summary,
-    }
-
-
-def _private(summary: str, response: Any, status: int = 200) -> dict[str, Any]:
-    return {"response": {status: response, **ERRORS}, "auth": LOGIN_REQUIRED, "summary": summary}
-
-
 # --- enterprises ----------------------------------------------------------------------------
 
 
@@ -137,7 +116,7 @@ def _enterprise(user: Any, pk: int) -> Enterprise:
     return obj
 
 
-@router.get("/enterprises", **_private("企业列表", EnterprisePage))
+@router.get("/enterprises", **login_required("企业列表", EnterprisePage))
 def enterprise_list(
     request: HttpRequest,
     filters: Query[EnterpriseQuery],
@@ -149,21 +128,23 @@ def enterprise_list(
     return page(qs, limit, offset)
 
 
-@router.get("/enterprises/{enterprise_id}", **_private("企业详情(含年度数据)", EnterpriseDetail))
-def enterprise_detail(request: HttpRequest, enterprise_id: int = _id("企业ID")) -> Any:
+@router.get(
+    "/enterprises/{enterprise_id}", **login_required("企业详情(含年度数据)", EnterpriseDetail)
+)
+def enterprise_detail(request: HttpRequest, enterprise_id: int = path_id("企业ID")) -> Any:
     return _enterprise(actor(request), enterprise_id)
 
 
-@router.post("/enterprises", **_private("登记企业", EnterpriseDetail, status=201))
+@router.post("/enterprises", **login_required("登记企业", EnterpriseDetail, status=201))
 def enterprise_create(request: HttpRequest, payload: EnterpriseIn) -> Any:
     user = actor(request)
     obj = services.enterprise_create(actor=user, data=payload.model_dump(), source="api")
     return Status(201, _enterprise(user, obj.pk))
 
 
-@router.patch("/enterprises/{enterprise_id}", **_private("修改企业", EnterpriseDetail))
+@router.patch("/enterprises/{enterprise_id}", **login_required("修改企业", EnterpriseDetail))
 def enterprise_update(
-    request: HttpRequest, payload: EnterprisePatch, enterprise_id: int = _id("企业ID")
+    request: HttpRequest, payload: EnterprisePatch, enterprise_id: int = path_id("企业ID")
 ) -> Any:
     user = actor(request)
     obj = selectors.enterprise_get(user=user, pk=enterprise_id)
@@ -174,12 +155,12 @@ def enterprise_update(
 
 @router.put(
     "/enterprises/{enterprise_id}/years/{year}",
-    **_private("填报企业年度数据(整体替换)", EnterpriseYearOut),
+    **login_required("填报企业年度数据(整体替换)", EnterpriseYearOut),
 )
 def enterprise_year_put(
     request: HttpRequest,
     payload: EnterpriseYearIn,
-    enterprise_id: int = _id("企业ID"),
+    enterprise_id: int = path_id("企业ID"),
     year: int = Path(..., ge=1949, le=2100, description="年度"),
 ) -> Any:
     user = actor(request)
@@ -189,10 +170,12 @@ def enterprise_year_put(
     )
 
 
-@router.get("/enterprises/{enterprise_id}/history", **_private("企业变更记录", AuditEntryPage))
+@router.get(
+    "/enterprises/{enterprise_id}/history", **login_required("企业变更记录", AuditEntryPage)
+)
 def enterprise_history(
     request: HttpRequest,
-    enterprise_id: int = _id("企业ID"),
+    enterprise_id: int = path_id("企业ID"),
     limit: int = Limit,
     offset: int = Offset,
 ) -> Any:
@@ -204,7 +187,7 @@ def enterprise_history(
 # --- institutions, service institutions, banks ----------------------------------------------
 
 
-@router.get("/institutions", **_public("高校院所列表", InstitutionPage))
+@router.get("/institutions", **public_read("高校院所列表", InstitutionPage))
 def institution_list(
     request: HttpRequest,
     filters: Query[InstitutionQuery],
@@ -215,12 +198,12 @@ def institution_list(
     return page(apply_filters(InstitutionFilter, filters, qs), limit, offset)
 
 
-@router.get("/institutions/{institution_id}", **_public("高校院所详情", InstitutionDetail))
-def institution_detail(request: HttpRequest, institution_id: int = _id("高校院所ID")) -> Any:
+@router.get("/institutions/{institution_id}", **public_read("高校院所详情", InstitutionDetail))
+def institution_detail(request: HttpRequest, institution_id: int = path_id("高校院所ID")) -> Any:
     return selectors.institution_list(user=actor(request)).get(pk=institution_id)
 
 
-@router.get("/service-institutions", **_public("服务机构列表", ServiceInstitutionPage))
+@router.get("/service-institutions", **public_read("服务机构列表", ServiceInstitutionPage))
 def service_institution_list(
     request: HttpRequest,
     filters: Query[ServiceInstitutionQuery],
@@ -233,16 +216,16 @@ def service_institution_list(
 
 @router.get(
     "/service-institutions/{service_institution_id}",
-    **_public("服务机构详情", ServiceInstitutionDetail),
+    **public_read("服务机构详情", ServiceInstitutionDetail),
 )
 def service_institution_detail(
-    request: HttpRequest, service_institution_id: int = _id("服务机构ID")
+    request: HttpRequest, service_institution_id: int = path_id("服务机构ID")
 ) -> Any:
     qs = selectors.service_institution_list(user=actor(request))
     return qs.get(pk=service_institution_id)
 
 
-@router.get("/banks", **_public("银行列表", BankPage))
+@router.get("/banks", **public_read("银行列表", BankPage))
 def bank_list(
     request: HttpRequest,
     filters: Query[BankQuery],
@@ -253,8 +236,8 @@ def bank_list(
     return page(apply_filters(BankFilter, filters, qs), limit, offset)
 
 
-@router.get("/banks/{bank_id}", **_public("银行详情(含网点)", BankDetail))
-def bank_detail(request: HttpRequest, bank_id: int = _id("银行ID")) -> Any:
+@router.get("/banks/{bank_id}", **public_read("银行详情(含网点)", BankDetail))
+def bank_detail(request: HttpRequest, bank_id: int = path_id("银行ID")) -> Any:
     user = actor(request)
     branches = scoping.visible(BankBranch.objects.all(), user)
     qs = selectors.bank_list(user=user).prefetch_related(Prefetch("branches", queryset=branches))
@@ -290,7 +273,7 @@ def _with_totals(qs: QuerySet[Platform]) -> QuerySet[Platform]:
     )
 
 
-@router.get("/platforms", **_public("平台列表(含成员数、投资总额)", PlatformPage))
+@router.get("/platforms", **public_read("平台列表(含成员数、投资总额)", PlatformPage))
 def platform_list(
     request: HttpRequest,
     filters: Query[PlatformQuery],
@@ -305,21 +288,21 @@ def _platform(user: Any, pk: int) -> Platform:
     return _with_totals(selectors.platform_list(user=user)).get(pk=pk)
 
 
-@router.get("/platforms/{platform_id}", **_public("平台详情", PlatformDetail))
-def platform_detail(request: HttpRequest, platform_id: int = _id("平台ID")) -> Any:
+@router.get("/platforms/{platform_id}", **public_read("平台详情", PlatformDetail))
+def platform_detail(request: HttpRequest, platform_id: int = path_id("平台ID")) -> Any:
     return _platform(actor(request), platform_id)
 
 
-@router.post("/platforms", **_private("新建平台", PlatformDetail, status=201))
+@router.post("/platforms", **login_required("新建平台", PlatformDetail, status=201))
 def platform_create(request: HttpRequest, payload: PlatformIn) -> Any:
     user = actor(request)
     obj = services.platform_create(actor=user, data=payload.model_dump(), source="api")
     return Status(201, _platform(user, obj.pk))
 
 
-@router.patch("/platforms/{platform_id}", **_private("修改平台", PlatformDetail))
+@router.patch("/platforms/{platform_id}", **login_required("修改平台", PlatformDetail))
 def platform_update(
-    request: HttpRequest, payload: PlatformPatch, platform_id: int = _id("平台ID")
+    request: HttpRequest, payload: PlatformPatch, platform_id: int = path_id("平台ID")
 ) -> Any:
     user = actor(request)
     obj = selectors.platform_list(user=user).get(pk=platform_id)
@@ -328,10 +311,10 @@ def platform_update(
     return _platform(user, obj.pk)
 
 
-@router.get("/platforms/{platform_id}/history", **_private("平台变更记录", AuditEntryPage))
+@router.get("/platforms/{platform_id}/history", **login_required("平台变更记录", AuditEntryPage))
 def platform_history(
     request: HttpRequest,
-    platform_id: int = _id("平台ID"),
+    platform_id: int = path_id("平台ID"),
     limit: int = Limit,
     offset: int = Offset,
 ) -> Any:
@@ -340,7 +323,7 @@ def platform_history(
     return page(selectors.object_history(user=user, obj=obj), limit, offset)
 
 
-@router.get("/persons", **_public("人员列表", PersonPage))
+@router.get("/persons", **public_read("人员列表", PersonPage))
 def person_list(
     request: HttpRequest,
     filters: Query[PersonQuery],
@@ -351,6 +334,6 @@ def person_list(
     return page(apply_filters(PersonFilter, filters, qs), limit, offset)
 
 
-@router.get("/persons/{person_id}", **_public("人员详情", PersonOut))
-def person_detail(request: HttpRequest, person_id: int = _id("人员ID")) -> Any:
+@router.get("/persons/{person_id}", **public_read("人员详情", PersonOut))
+def person_detail(request: HttpRequest, person_id: int = path_id("人员ID")) -> Any:
     return selectors.person_list(user=actor(request)).get(pk=person_id)
