@@ -162,6 +162,8 @@ PAGES: dict[str, Spec] = {
     "market:demand_list": ListOf(DEM),
     "market:demand_create": CreateOf(frozenset({Role.ENTERPRISE})),
     "market:demand_detail": DetailOf(DEM),
+    "market:demand_matches": DetailOf(DEM),
+    "market:achievement_matches": DetailOf(ACH),
 }
 SKIP_PREFIXES = {  # not walked at all
     "admin/": "the Django admin is for staff only; tests/registry/test_admin.py covers it",
@@ -212,6 +214,8 @@ API_OPERATIONS: dict[str, Spec] = {
     "market_achievement_detail": DetailOf(ACH),
     "market_transfer_list": ListOf(TRA, login=True),
     "market_demand_list": ListOf(DEM),
+    "market_demand_matches": DetailOf(DEM),
+    "market_achievement_matches": DetailOf(ACH),
 }
 
 # --- enumerating the project ----------------------------------------------------------------

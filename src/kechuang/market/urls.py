@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from kechuang.market.views import catalogue, contracts, stats
 
@@ -31,4 +31,5 @@ urlpatterns = [
     path("demands/", catalogue.demand_list, name="demand_list"),
     path("demands/new", catalogue.demand_create, name="demand_create"),
     path("demands/<int:pk>/", catalogue.demand_detail, name="demand_detail"),
+    path("", include("kechuang.market.urls_matching")),
 ]
