@@ -24,6 +24,7 @@ NAVIGATION: list[tuple[str, Any, str | None]] = [
     ("registry:platform_list", pgettext_lazy("plural", "平台"), None),
     ("registry:person_list", pgettext_lazy("plural", "人员"), None),
     ("market:contract_list", _("技术市场"), "/market/"),
+    ("programs:techsme_list", _("企业评价"), "/programs/"),
 ]
 
 
