@@ -333,3 +333,115 @@ class GradientCertificationFactory(DjangoModelFactory):
     filed_on = dt.date(2023, 9, 1)
     valid_from = dt.date(2023, 9, 1)
     valid_to = dt.date(2026, 8, 31)
+
+
+# --- challenge lists, events, training ----------------------------------------------------
+
+
+class ChallengeCallFactory(DjangoModelFactory):
+    class Meta:
+        model = mm.ChallengeCall
+
+    title = factory.Sequence(lambda n: f"揭榜挂帅需求征集{n}")
+    theme = "新材料、精细化工、智能装备、集成电路装备"
+    opens_on = dt.date(2023, 1, 1)
+    closes_on = dt.date(2023, 2, 28)
+
+
+class ChallengeListBatchFactory(DjangoModelFactory):
+    """A published list; pass status="draft", published_on=None for one being drawn up."""
+
+    class Meta:
+        model = mm.ChallengeListBatch
+
+    title = factory.Sequence(lambda n: f"2023年揭榜挂帅榜单第{n}批")
+    status = mm.ChallengeListBatch.Status.PUBLISHED
+    published_on = dt.date(2023, 3, 15)
+
+
+class ChallengeFactory(DjangoModelFactory):
+    """An open challenge of a published list, bids accepted until 2023-05-31."""
+
+    class Meta:
+        model = mm.Challenge
+
+    batch = factory.SubFactory(ChallengeListBatchFactory)
+    issuer = factory.SubFactory(EnterpriseFactory)
+    title = factory.Sequence(lambda n: f"高端轴承钢攻关{n}")
+    need = "高端轴承钢纯净度控制"
+    targets = "氧含量 ≤ 5 ppm"
+    budget_cap = Decimal("10000000.00")
+    deadline = dt.date(2023, 5, 31)
+    field_id = "05"
+    status = mm.Challenge.Status.OPEN
+
+
+class ChallengeBidFactory(DjangoModelFactory):
+    class Meta:
+        model = mm.ChallengeBid
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    solver_institution = factory.SubFactory(InstitutionFactory)
+    solver_name = factory.LazyAttribute(
+        lambda o: o.solver_institution.name if o.solver_institution else "Outside GmbH"
+    )
+    solver_kind = mm.ChallengeBid.SolverKind.UNIVERSITY
+    proposal = "真空冶炼与精炼工艺联合攻关"
+
+
+class PlanProjectFactory(DjangoModelFactory):
+    """An approved innovation-consortium project led by a Shenyang enterprise."""
+
+    class Meta:
+        model = mm.PlanProject
+
+    name = factory.Sequence(lambda n: f"创新联合体重大专项{n}")
+    kind = mm.PlanProject.Kind.CONSORTIUM
+    lead_enterprise = factory.SubFactory(EnterpriseFactory)
+    lead_name = factory.LazyAttribute(lambda o: o.lead_enterprise.name)
+    city_id = factory.LazyAttribute(lambda o: o.lead_enterprise.city_id)
+    status = mm.PlanProject.Status.APPROVED
+    applied_on = dt.date(2023, 2, 1)
+    approved_on = dt.date(2023, 4, 1)
+    budget = Decimal("5000000.00")
+
+
+class MarketEventFactory(DjangoModelFactory):
+    """A roadshow held in Shenyang by the province."""
+
+    class Meta:
+        model = mm.MarketEvent
+
+    kind = mm.MarketEvent.Kind.ROADSHOW
+    title = factory.Sequence(lambda n: f"科技成果路演{n}")
+    held_on = dt.date(2023, 4, 20)
+    organiser_kind = mm.Organiser.PROVINCE
+    organiser_name = "省科技厅"
+    city_id = "210100"
+
+
+class BrokerFactory(DjangoModelFactory):
+    class Meta:
+        model = mm.Broker
+
+    name = factory.Sequence(lambda n: f"经纪人{n}")
+    series = mm.Broker.Series.ENGINEERING
+    level = mm.Broker.Level.INTERMEDIATE
+    service_institution = factory.SubFactory(ServiceInstitutionFactory)
+    city_id = factory.LazyAttribute(lambda o: o.service_institution.city_id)
+    certified_on = dt.date(2022, 12, 1)
+
+
+class TrainingSessionFactory(DjangoModelFactory):
+    """A broker course in Shenyang held by the province, ending 2023-03-03."""
+
+    class Meta:
+        model = mm.TrainingSession
+
+    kind = mm.TrainingSession.Kind.BROKER
+    topic = factory.Sequence(lambda n: f"技术经纪人培训班{n}")
+    starts_on = dt.date(2023, 3, 1)
+    ends_on = dt.date(2023, 3, 3)
+    organiser_kind = mm.Organiser.PROVINCE
+    organiser_name = "省科技厅"
+    city_id = "210100"

@@ -19,9 +19,23 @@ from kechuang.core import calendar, scoping
 from kechuang.market.models import (
     Achievement,
     AchievementTransfer,
+    Broker,
+    Challenge,
+    ChallengeAgreement,
+    ChallengeBid,
+    ChallengeCall,
+    ChallengeDemand,
+    ChallengeEvent,
+    ChallengeListBatch,
     ContractEvent,
+    EventOutcome,
+    EventParticipant,
+    MarketEvent,
+    PlanProject,
     TechContract,
     TechDemand,
+    TrainingAttendance,
+    TrainingSession,
 )
 
 
@@ -135,3 +149,92 @@ def demand_list(*, user: Any) -> QuerySet[TechDemand]:
 
 def demand_get(*, user: Any, pk: int) -> TechDemand:
     return demand_list(user=user).get(pk=pk)
+
+
+# --- challenge lists ------------------------------------------------------------------------
+
+
+def call_list(*, user: Any) -> QuerySet[ChallengeCall]:
+    return scoping.visible(ChallengeCall.objects.all(), user)
+
+
+def challenge_demand_list(*, user: Any) -> QuerySet[ChallengeDemand]:
+    """Demands proposed to calls: the proposer's own, and those within an admin's scope."""
+    qs = ChallengeDemand.objects.select_related("call", "enterprise", "field")
+    return scoping.visible(qs, user)
+
+
+def batch_list(*, user: Any) -> QuerySet[ChallengeListBatch]:
+    """Published lists for everyone; lists being drawn up for the province only."""
+    return scoping.visible(ChallengeListBatch.objects.all(), user)
+
+
+def challenge_list(*, user: Any) -> QuerySet[Challenge]:
+    """Challenges of published lists for everyone; drafts for the province, the issuer and
+    the admins of the issuer's city or zone."""
+    qs = Challenge.objects.select_related("batch", "issuer", "field")
+    return scoping.visible(qs, user)
+
+
+def bid_list(*, user: Any) -> QuerySet[ChallengeBid]:
+    """A solver sees its own bids, an issuer the bids on its challenges."""
+    qs = ChallengeBid.objects.select_related("challenge", "challenge__issuer")
+    return scoping.visible(qs, user)
+
+
+def bids_on(*, user: Any, challenge: Challenge) -> QuerySet[ChallengeBid]:
+    return bid_list(user=user).filter(challenge=challenge)
+
+
+def challenge_agreement(*, user: Any, challenge: Challenge) -> ChallengeAgreement | None:
+    qs = ChallengeAgreement.objects.filter(challenge=challenge)
+    return scoping.visible(qs, user).first()
+
+
+def challenge_events(*, user: Any, challenge: Challenge) -> QuerySet[ChallengeEvent]:
+    """The milestones of a challenge, for the province, the issuer and its city bureau."""
+    qs = ChallengeEvent.objects.filter(challenge=challenge).select_related("actor")
+    return scoping.visible(qs, user).order_by("at", "id")
+
+
+def project_list(*, user: Any) -> QuerySet[PlanProject]:
+    qs = PlanProject.objects.select_related("challenge", "platform", "city")
+    return scoping.visible(qs, user)
+
+
+def project_events(*, user: Any, project: PlanProject) -> QuerySet[ChallengeEvent]:
+    """The milestones of a plan project, for whoever sees the project."""
+    if not scoping.can_view(user, project):
+        return ChallengeEvent.objects.none()
+    qs = ChallengeEvent.objects.filter(project=project).select_related("actor")
+    return qs.order_by("at", "id")
+
+
+# --- events, brokers, training --------------------------------------------------------------
+
+
+def event_list(*, user: Any) -> QuerySet[MarketEvent]:
+    return scoping.visible(MarketEvent.objects.select_related("city"), user)
+
+
+def event_participants(*, user: Any, event: MarketEvent) -> QuerySet[EventParticipant]:
+    return scoping.visible(EventParticipant.objects.filter(event=event), user)
+
+
+def event_outcomes(*, user: Any, event: MarketEvent) -> QuerySet[EventOutcome]:
+    qs = EventOutcome.objects.filter(event=event).select_related("contract")
+    return scoping.visible(qs, user)
+
+
+def broker_list(*, user: Any) -> QuerySet[Broker]:
+    qs = Broker.objects.select_related("service_institution", "institution", "city")
+    return scoping.visible(qs, user)
+
+
+def training_list(*, user: Any) -> QuerySet[TrainingSession]:
+    return scoping.visible(TrainingSession.objects.select_related("city"), user)
+
+
+def training_attendees(*, user: Any, session: TrainingSession) -> QuerySet[TrainingAttendance]:
+    qs = TrainingAttendance.objects.filter(session=session).select_related("broker")
+    return scoping.visible(qs, user)

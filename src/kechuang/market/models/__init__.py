@@ -1,4 +1,22 @@
 from kechuang.market.models.achievements import Achievement, AchievementTransfer, TechDemand
+from kechuang.market.models.activities import (
+    Broker,
+    EventOutcome,
+    EventParticipant,
+    MarketEvent,
+    Organiser,
+    TrainingAttendance,
+    TrainingSession,
+)
+from kechuang.market.models.challenges import (
+    Affiliation,
+    Challenge,
+    ChallengeAgreement,
+    ChallengeBid,
+    ChallengeCall,
+    ChallengeDemand,
+    ChallengeListBatch,
+)
 from kechuang.market.models.contracts import (
     EVENT_KINDS,
     EXPERT_REVIEW_THRESHOLD,
@@ -9,17 +27,35 @@ from kechuang.market.models.contracts import (
     RegistrationOffice,
     TechContract,
 )
+from kechuang.market.models.projects import CHALLENGE_EVENT_KINDS, ChallengeEvent, PlanProject
 
 __all__ = [
+    "CHALLENGE_EVENT_KINDS",
     "EVENT_KINDS",
     "EXPERT_REVIEW_THRESHOLD",
     "REFUSAL_GROUNDS",
     "Achievement",
     "AchievementTransfer",
+    "Affiliation",
+    "Broker",
+    "Challenge",
+    "ChallengeAgreement",
+    "ChallengeBid",
+    "ChallengeCall",
+    "ChallengeDemand",
+    "ChallengeEvent",
+    "ChallengeListBatch",
     "ContractDeduction",
     "ContractEvent",
+    "EventOutcome",
+    "EventParticipant",
+    "MarketEvent",
+    "Organiser",
+    "PlanProject",
     "RegistrationCounter",
     "RegistrationOffice",
     "TechContract",
     "TechDemand",
+    "TrainingAttendance",
+    "TrainingSession",
 ]

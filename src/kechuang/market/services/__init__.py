@@ -1,5 +1,13 @@
 """Writes of the technology market. Each service is one transaction with an audit entry."""
 
+from kechuang.market.services.activities import (
+    attendance_add,
+    broker_create,
+    event_create,
+    outcome_add,
+    participant_add,
+    training_create,
+)
 from kechuang.market.services.catalogue import (
     achievement_create,
     achievement_publish,
@@ -7,6 +15,20 @@ from kechuang.market.services.catalogue import (
     demand_create,
     demand_update,
     transfer_create,
+)
+from kechuang.market.services.challenges import (
+    agreement_record,
+    batch_close,
+    batch_create,
+    batch_publish,
+    bid_select,
+    bid_submit,
+    bid_withdraw,
+    call_create,
+    challenge_create,
+    challenge_unawarded,
+    demand_decline,
+    demand_propose,
 )
 from kechuang.market.services.contracts import (
     allocate_number,
@@ -20,13 +42,26 @@ from kechuang.market.services.contracts import (
     decision_due,
     needs_expert_review,
 )
+from kechuang.market.services.projects import project_apply, project_conclude, project_decide
 
 __all__ = [
     "achievement_create",
     "achievement_publish",
     "achievement_update",
+    "agreement_record",
     "allocate_number",
+    "attendance_add",
+    "batch_close",
+    "batch_create",
+    "batch_publish",
+    "bid_select",
+    "bid_submit",
+    "bid_withdraw",
+    "broker_create",
+    "call_create",
     "can_register",
+    "challenge_create",
+    "challenge_unawarded",
     "contract_accept",
     "contract_amend",
     "contract_cancel",
@@ -35,7 +70,16 @@ __all__ = [
     "contract_submit",
     "decision_due",
     "demand_create",
+    "demand_decline",
+    "demand_propose",
     "demand_update",
+    "event_create",
     "needs_expert_review",
+    "outcome_add",
+    "participant_add",
+    "project_apply",
+    "project_conclude",
+    "project_decide",
+    "training_create",
     "transfer_create",
 ]
