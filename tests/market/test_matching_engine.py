@@ -191,3 +191,31 @@ def test_signals_file_covers_every_field_with_real_divisions():
     assert signals.industry_affinity("01", "39") == 1.0
     assert signals.industry_affinity("01", "01") == 0.0
     assert signals.industry_affinity(None, "39") == 0.0
+
+
+def test_pruned_ranking_equals_scoring_every_candidate(monkeypatch):
+    """Above a few thousand candidates only those whose text can still reach the k-th total
+    are scored in full; the order must be the one of scoring them all."""
+    import random
+
+    from kechuang.market.matching.evalset import build
+    from kechuang.market.matching.evalset.vocab import SUBJECTS
+
+    rng = random.Random(5)
+    items = []
+    for key in range(1, 6001):
+        a = build.make_achievement(rng, rng.choice(SUBJECTS), mature=rng.random() < 0.5)
+        items.append(ach(key, a["title"], a["abstract"], a["field"], a["trl"], a["keywords"]))
+    idx = engine.Index(items)
+    queries = []
+    for key in range(1, 41):
+        d = build.make_demand(rng, rng.choice(SUBJECTS), key % 2)
+        queries.append(dem(key, d["title"], d["problem"], d["field"], industry=d["industry"]))
+    pruned = [search(idx, q, k=20) for q in queries]
+    allowed = [search(idx, q, k=20, allow=lambda ks: {k for k in ks if k % 3}) for q in queries]
+    assert max(len(found) for found in pruned) == 20
+    monkeypatch.setattr(engine._Ranking, "PRUNE_FROM", 10**9)
+    assert [search(idx, q, k=20) for q in queries] == pruned
+    assert [search(idx, q, k=20, allow=lambda ks: {k for k in ks if k % 3}) for q in queries] == (
+        allowed
+    )

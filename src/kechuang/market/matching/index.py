@@ -11,7 +11,9 @@ stale:
   `updated_at`, highest id), read at most every `MATCHING_CHECK_SECONDS` (default 5).
 
 bm25s has no incremental insert (IDF and document lengths are global), so a change means a
-rebuild; segmentation, the costly part, is cached per record and redone only for changed rows.
+rebuild; segmentation, about half of its cost, is cached per record and redone only for changed
+rows. While one thread rebuilds, the others keep searching the index they have (stale for a few
+seconds rather than blocked); only the very first build is waited for.
 """
 
 from __future__ import annotations
@@ -135,7 +137,11 @@ class _Slot:
         interval = float(getattr(settings, "MATCHING_CHECK_SECONDS", DEFAULT_CHECK_SECONDS))
         if not self.stale and self.index is not None and now - self.checked_at < interval:
             return self.index
-        with self.lock:
+        # While another thread rebuilds, the others keep searching the index they have.
+        if not self.lock.acquire(blocking=self.index is None):
+            assert self.index is not None
+            return self.index
+        try:
             fingerprint = self._fingerprint()
             self.checked_at = time.monotonic()
             if self.stale or self.index is None or fingerprint != self.fingerprint:
@@ -145,6 +151,8 @@ class _Slot:
                 self.fingerprint = fingerprint
             assert self.index is not None
             return self.index
+        finally:
+            self.lock.release()
 
     def _build(self) -> None:
         rows = self.load()
