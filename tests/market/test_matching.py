@@ -263,3 +263,28 @@ def test_api_returns_matches_with_reasons(client, world):
     assert client.get(f"{API}/demands/{world['private_mine'].pk}/matches").status_code == 404
     assert client.get(f"{API}/achievements/{world['draft'].pk}/matches").status_code == 404
     assert client.get(f"{API}/demands/{world['demand'].pk}/matches?limit=0").status_code == 422
+
+
+def test_the_demand_index_follows_demands_and_their_enterprise(world, institution):
+    owner = UserFactory(role="institution", organization_id=institution.pk)
+    pk = world["published"].pk
+
+    def found() -> dict[str, float]:
+        r = selectors.achievement_matches(user=owner, pk=pk)
+        return {m.demand.title: m.match.industry_affinity for m in r.demands}
+
+    # Division 39 takes up a little of field 05 (0.3 in signals.toml), division 38 nothing.
+    assert found() == {"动力电池负极材料需求": 0.3, "别家公开负极需求": 0.0}
+    firm = world["other_firm"]
+    firm.industry_id = "26"  # chemicals: a main user of new materials (signals.toml)
+    firm.save()
+    assert found()["别家公开负极需求"] == 1.0
+    demand = world["demand"]
+    services.demand_update(
+        actor=UserFactory(role="province_admin"),
+        demand=demand,
+        data={"title": "食堂排烟", "problem": "厨房油烟大"},
+    )
+    assert set(found()) == {"别家公开负极需求"}
+    TechDemandFactory(title="负极新需求", problem="硅碳负极", field_id="05")
+    assert set(found()) == {"别家公开负极需求", "负极新需求"}
