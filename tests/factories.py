@@ -445,3 +445,14 @@ class TrainingSessionFactory(DjangoModelFactory):
     organiser_kind = mm.Organiser.PROVINCE
     organiser_name = "省科技厅"
     city_id = "210100"
+
+
+class ChallengeDemandFactory(DjangoModelFactory):
+    class Meta:
+        model = mm.ChallengeDemand
+
+    call = factory.SubFactory(ChallengeCallFactory)
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    title = factory.Sequence(lambda n: f"揭榜挂帅需求{n}")
+    need = "高温合金叶片精密铸造"
+    field_id = "03"

@@ -18,6 +18,25 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from kechuang.api import api
 from kechuang.core.roles import Role
 from tests.factories import make_uscc
+from tests.market.matrix import (
+    BROKER_KEEPERS,
+    BRK,
+    CBID,
+    CCALL,
+    CDEM,
+    CHAL,
+    CLIST,
+    DEMAND_PROPOSERS,
+    MEVT,
+    ORGANISERS,
+    PPROJ,
+    PROVINCE_ONLY,
+    SOLVERS,
+    TRN,
+    bid_body,
+    event_body,
+    market_rows,
+)
 from tests.role_matrix_probe import (
     CreateOf,
     DetailOf,
@@ -80,6 +99,16 @@ READ = {  #     province city      zone  enterprise institution service bank  ex
     TRA:  by_role(ALL,  CITY,       NO,   OWN,       OWN,       NO,     NO,   NO,    NO),
     DEM:  by_role(ALL,  CITY | PUB, ZONE | PUB, OWN | PUB, PUB, PUB,   PUB,  PUB,   PUB),
     JOB:  by_role(ALL,  CITY,       NO,   NO,        NO,        NO,     NO,   NO,    NO),
+    # challenge lists, plan projects, events, brokers, training
+    CCALL: by_role(ALL, PUB,        PUB,  PUB,       PUB,       PUB,    PUB,  PUB,   PUB),
+    CDEM: by_role(ALL,  CITY,       ZONE, OWN,       NO,        NO,     NO,   NO,    NO),
+    CLIST: by_role(ALL, PUB,        PUB,  PUB,       PUB,       PUB,    PUB,  PUB,   PUB),
+    CHAL: by_role(ALL,  CITY | PUB, ZONE | PUB, OWN | PUB, PUB, PUB,   PUB,  PUB,   PUB),
+    CBID: by_role(ALL,  CITY,       ZONE, OWN,       OWN,       NO,     NO,   NO,    NO),
+    PPROJ: by_role(ALL, CITY,       ZONE, OWN,       OWN,       NO,     NO,   NO,    NO),
+    MEVT: by_role(ALL,  CITY,       NO,   OWN,       OWN,       OWN,    OWN,  NO,    NO),
+    BRK:  by_role(ALL,  CITY,       NO,   NO,        OWN,       OWN,    NO,   NO,    NO),
+    TRN:  by_role(ALL,  CITY,       NO,   OWN,       OWN,       OWN,    OWN,  NO,    NO),
 }
 EDIT = {  #     province city      zone  enterprise institution service bank  expert anonymous
     ENT:  by_role(ALL,  CITY,       NO,   OWN,       NO,        NO,     NO,   NO,    NO),
@@ -87,6 +116,8 @@ EDIT = {  #     province city      zone  enterprise institution service bank  ex
     SVC:  by_role(ALL,  CITY,       NO,   NO,        NO,        OWN,    NO,   NO,    NO),
     BANK: by_role(ALL,  CITY,       NO,   NO,        NO,        NO,     OWN,  NO,    NO),
     PLAT: by_role(ALL,  CITY,       NO,   OWN,       OWN,       NO,     NO,   NO,    NO),
+    CLIST: by_role(ALL, NO,         NO,   NO,        NO,        NO,     NO,   NO,    NO),
+    CHAL: by_role(ALL,  NO,         NO,   ALL,       ALL,       NO,     NO,   NO,    NO),
 }
 # fmt: on
 TABLES = Tables(read=READ, edit=EDIT)
@@ -164,6 +195,42 @@ PAGES: dict[str, Spec] = {
     "market:demand_detail": DetailOf(DEM),
     "market:demand_matches": DetailOf(DEM),
     "market:achievement_matches": DetailOf(ACH),
+    "market:index": Open(),
+    "market:call_list": ListOf(CCALL),
+    "market:call_create": CreateOf(PROVINCE_ONLY),
+    "market:challenge_demand_list": ListOf(CDEM, login=True),
+    "market:challenge_demand_create": CreateOf(DEMAND_PROPOSERS),
+    "market:challenge_demand_decline": PostOnly(CDEM),
+    "market:batch_list": ListOf(CLIST),
+    "market:batch_create": CreateOf(PROVINCE_ONLY),
+    "market:batch_detail": DetailOf(CLIST),
+    "market:challenge_add": EditOf(CLIST),
+    "market:batch_publish": PostOnly(CLIST),
+    "market:challenge_list": ListOf(CHAL),
+    "market:challenge_detail": DetailOf(CHAL),
+    "market:bid_create": EditOf(CHAL),
+    "market:bid_select": PostOnly(CHAL),
+    "market:agreement_record": PostOnly(CHAL),
+    "market:challenge_unawarded": PostOnly(CHAL),
+    "market:challenge_apply": PostOnly(CHAL),
+    "market:bid_list": ListOf(CBID, login=True),
+    "market:bid_withdraw": PostOnly(CBID),
+    "market:project_list": ListOf(PPROJ, login=True),
+    "market:project_create": CreateOf(SOLVERS),
+    "market:project_detail": DetailOf(PPROJ, login=True),
+    "market:project_decide": PostOnly(PPROJ),
+    "market:project_conclude": PostOnly(PPROJ),
+    "market:event_list": ListOf(MEVT, login=True),
+    "market:event_create": CreateOf(ORGANISERS),
+    "market:event_detail": DetailOf(MEVT, login=True),
+    "market:participant_add": PostOnly(MEVT),
+    "market:outcome_add": PostOnly(MEVT),
+    "market:broker_list": ListOf(BRK, login=True),
+    "market:broker_create": CreateOf(BROKER_KEEPERS),
+    "market:training_list": ListOf(TRN, login=True),
+    "market:training_create": CreateOf(ORGANISERS),
+    "market:training_detail": DetailOf(TRN, login=True),
+    "market:attendance_add": PostOnly(TRN),
 }
 SKIP_PREFIXES = {  # not walked at all
     "admin/": "the Django admin is for staff only; tests/registry/test_admin.py covers it",
@@ -216,6 +283,22 @@ API_OPERATIONS: dict[str, Spec] = {
     "market_demand_list": ListOf(DEM),
     "market_demand_matches": DetailOf(DEM),
     "market_achievement_matches": DetailOf(ACH),
+    "market_challenge_call_list": ListOf(CCALL),
+    "market_challenge_demand_list": ListOf(CDEM, login=True),
+    "market_challenge_batch_list": ListOf(CLIST),
+    "market_challenge_batch_detail": DetailOf(CLIST),
+    "market_challenge_list": ListOf(CHAL),
+    "market_challenge_detail": DetailOf(CHAL),
+    "market_bid_list": ListOf(CBID, login=True),
+    "market_bid_create": CreateOf(SOLVERS, body=bid_body),
+    "market_plan_project_list": ListOf(PPROJ, login=True),
+    "market_plan_project_detail": DetailOf(PPROJ, login=True),
+    "market_event_list": ListOf(MEVT, login=True),
+    "market_event_detail": DetailOf(MEVT, login=True),
+    "market_event_create": CreateOf(ORGANISERS, body=event_body),
+    "market_broker_list": ListOf(BRK, login=True),
+    "market_training_session_list": ListOf(TRN, login=True),
+    "market_training_stats": LoggedIn(query="year=2023"),
 }
 
 # --- enumerating the project ----------------------------------------------------------------
@@ -260,7 +343,9 @@ PAGE_ROUTES = _page_routes()
 @pytest.fixture
 def world(settings) -> World:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return build_world()
+    w = build_world()
+    w.rows.update(market_rows(w))
+    return w
 
 
 # --- the tests ------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
-"""The technology market in the REST API: reads through selectors, scoped to the caller.
+"""The technology market in the REST API: reads through selectors, scoped to the caller;
+writes (bids, events) through services.
 
-Contracts, transfers and statistics need a login; the achievement catalogue and public
-demands may be read anonymously. An object outside the caller's scope answers 404.
+Contracts, transfers, bids, projects, events, brokers, training and statistics need a
+login; the achievement catalogue, public demands, challenge calls and published challenge
+lists may be read anonymously. An object outside the caller's scope answers 404.
 """
 
 from __future__ import annotations
@@ -10,23 +12,61 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.db.models import Count
 from django.http import HttpRequest
-from ninja import Path, Query, Router, Schema
+from ninja import Path, Query, Router
+from ninja.responses import Status
 
 from kechuang.core.api_support import (
     ERRORS,
     LOGIN_REQUIRED,
     PUBLIC_READ,
     PUBLIC_READ_EXTRA,
-    Money,
     actor,
     apply_filters,
     filter_schema,
     page,
     page_schema,
 )
-from kechuang.market import selectors, stats, tax
-from kechuang.market.filters import AchievementFilter, ContractFilter, DemandFilter, TransferFilter
+from kechuang.market import counts, selectors, services, stats, tax
+from kechuang.market.filters import (
+    AchievementFilter,
+    BatchFilter,
+    BidFilter,
+    BrokerFilter,
+    ChallengeDemandFilter,
+    ChallengeFilter,
+    ContractFilter,
+    DemandFilter,
+    EventFilter,
+    ProjectFilter,
+    TrainingFilter,
+    TransferFilter,
+)
+from kechuang.market.schemas import (
+    AchievementOut,
+    BrokerOut,
+    ChallengeBidIn,
+    ChallengeBidOut,
+    ChallengeCallOut,
+    ChallengeDemandOut,
+    ChallengeDetail,
+    ChallengeListDetail,
+    ChallengeListOut,
+    ChallengeOut,
+    ContractDetail,
+    ContractOut,
+    ContractStatRow,
+    DemandOut,
+    MarketEventDetail,
+    MarketEventIn,
+    MarketEventOut,
+    PlanProjectDetail,
+    PlanProjectOut,
+    TrainingCountOut,
+    TrainingSessionOut,
+    TransferOut,
+)
 
 router = Router(tags=["market"])
 
@@ -48,137 +88,12 @@ def _public(summary: str, response: Any) -> dict[str, Any]:
     }
 
 
-def _private(summary: str, response: Any) -> dict[str, Any]:
-    return {"response": {200: response, **ERRORS}, "auth": LOGIN_REQUIRED, "summary": summary}
-
-
-class ContractOut(Schema):
-    id: int
-    number: str | None
-    title: str
-    type: str
-    subtype: str
-    status: str
-    city_id: str
-    seller_name: str
-    seller_kind: str
-    seller_enterprise_id: int | None
-    seller_institution_id: int | None
-    seller_city_id: str | None
-    buyer_name: str
-    buyer_enterprise_id: int | None
-    buyer_institution_id: int | None
-    buyer_region_code: str
-    buyer_country: str
-    buyer_city_id: str | None
-    turnover: Money
-    tech_value: Money
-    signed_on: dt.date
-    effective_on: dt.date
-    field_id: str
-    ip_type: str
-    plan_level: str
-    accepted_on: dt.date | None
-    decision_due: dt.date | None
-    expert_review: bool
-    registered_on: dt.date | None
-    overdue: bool
-
-
-class ContractDeductionOut(Schema):
-    kind: str
-    description: str
-    amount: Money
-
-
-class ContractEventOut(Schema):
-    kind: str
-    at: dt.datetime
-    actor_id: int | None
-    ground: str
-    reason: str
-    data: dict[str, Any]
-
-
-class ContractTaxOut(Schema):
-    vat_exempt: bool
-    vat_conditional: bool
-    eit_applicable: bool
-    eit_exempt_part: Money
-    eit_half_rate_part: Money
-    pit_half_on_rewards: bool
-
-
-class ContractDetail(ContractOut):
-    deductions: list[ContractDeductionOut]
-    events: list[ContractEventOut]
-    tax: ContractTaxOut
-
-
-class ContractStatRow(Schema):
-    type: str | None = None
-    field: str | None = None
-    seller_kind: str | None = None
-    city: str | None = None
-    count: int
-    turnover: Money
-    tech_value: Money
-    avg_tech_value: Money | None
-    prior_count: int
-    prior_turnover: Money
-    prior_tech_value: Money
-    yoy_count: float | None
-    yoy_turnover: float | None
-    yoy_tech_value: float | None
-
-
-class AchievementOut(Schema):
-    id: int
-    title: str
-    abstract: str
-    keywords: str
-    institution_id: int
-    institution_name: str
-    field_id: str
-    trl: int
-    ip_type: str
-    ownership_granted: bool
-    separate_management: bool
-    use_first_pay_later: bool
-    licence_terms: str
-    status: str
-    published_on: dt.date | None
-
-    @staticmethod
-    def resolve_institution_name(obj: Any) -> str:
-        return str(obj.institution.name)
-
-
-class TransferOut(Schema):
-    id: int
-    title: str
-    institution_id: int
-    achievement_id: int | None
-    enterprise_id: int | None
-    enterprise_name: str
-    in_province: bool
-    mode: str
-    amount: Money
-    transferred_on: dt.date
-    contract_id: int | None
-
-
-class DemandOut(Schema):
-    id: int
-    title: str
-    enterprise_id: int
-    problem: str
-    targets: str
-    budget: Money | None
-    deadline: dt.date | None
-    field_id: str
-    is_public: bool
-    status: str
+def _private(summary: str, response: Any, status: int = 200) -> dict[str, Any]:
+    return {
+        "response": {status: response, **ERRORS},
+        "auth": LOGIN_REQUIRED,
+        "summary": summary,
+    }
 
 
 class ContractQuery(filter_schema(ContractFilter)):  # type: ignore[misc]
@@ -194,6 +109,38 @@ class TransferQuery(filter_schema(TransferFilter)):  # type: ignore[misc]
 
 
 class DemandQuery(filter_schema(DemandFilter)):  # type: ignore[misc]
+    pass
+
+
+class ChallengeDemandQuery(filter_schema(ChallengeDemandFilter)):  # type: ignore[misc]
+    pass
+
+
+class ChallengeBatchQuery(filter_schema(BatchFilter, "ChallengeListFilters")):  # type: ignore[misc]
+    pass
+
+
+class ChallengeQuery(filter_schema(ChallengeFilter)):  # type: ignore[misc]
+    pass
+
+
+class ChallengeBidQuery(filter_schema(BidFilter, "ChallengeBidFilters")):  # type: ignore[misc]
+    pass
+
+
+class PlanProjectQuery(filter_schema(ProjectFilter, "PlanProjectFilters")):  # type: ignore[misc]
+    pass
+
+
+class MarketEventQuery(filter_schema(EventFilter, "MarketEventFilters")):  # type: ignore[misc]
+    pass
+
+
+class BrokerQuery(filter_schema(BrokerFilter)):  # type: ignore[misc]
+    pass
+
+
+class TrainingSessionQuery(filter_schema(TrainingFilter, "TrainingSessionFilters")):  # type: ignore[misc]
     pass
 
 
@@ -275,3 +222,189 @@ def demand_list(
 ) -> Any:
     qs = apply_filters(DemandFilter, filters, selectors.demand_list(user=actor(request)))
     return page(qs, limit, offset)
+
+
+# --- challenge lists (揭榜挂帅) and plan projects ---------------------------------------------
+
+ChallengeCallPage = page_schema(ChallengeCallOut)
+ChallengeDemandPage = page_schema(ChallengeDemandOut)
+ChallengeListPage = page_schema(ChallengeListOut)
+ChallengePage = page_schema(ChallengeOut)
+ChallengeBidPage = page_schema(ChallengeBidOut)
+PlanProjectPage = page_schema(PlanProjectOut)
+
+
+@router.get("/challenge-calls", **_public("揭榜挂帅需求征集列表", ChallengeCallPage))
+def challenge_call_list(request: HttpRequest, limit: int = Limit, offset: int = Offset) -> Any:
+    return page(selectors.call_list(user=actor(request)).order_by("-opens_on", "pk"), limit, offset)
+
+
+@router.get("/challenge-demands", **_private("揭榜挂帅需求列表", ChallengeDemandPage))
+def challenge_demand_list(
+    request: HttpRequest,
+    filters: Query[ChallengeDemandQuery],
+    limit: int = Limit,
+    offset: int = Offset,
+) -> Any:
+    qs = selectors.challenge_demand_list(user=actor(request))
+    return page(apply_filters(ChallengeDemandFilter, filters, qs), limit, offset)
+
+
+@router.get("/challenge-lists", **_public("揭榜挂帅榜单列表", ChallengeListPage))
+def challenge_batch_list(
+    request: HttpRequest,
+    filters: Query[ChallengeBatchQuery],
+    limit: int = Limit,
+    offset: int = Offset,
+) -> Any:
+    qs = apply_filters(BatchFilter, filters, selectors.batch_list(user=actor(request)))
+    return page(qs, limit, offset)
+
+
+@router.get("/challenge-lists/{batch_id}", **_public("揭榜挂帅榜单详情", ChallengeListDetail))
+def challenge_batch_detail(request: HttpRequest, batch_id: int = _id("榜单ID")) -> Any:
+    user = actor(request)
+    batch = selectors.batch_list(user=user).get(pk=batch_id)
+    batch.challenges_list = list(  # type: ignore[attr-defined]
+        selectors.challenge_list(user=user).filter(batch=batch).order_by("id")
+    )
+    return {
+        **ChallengeListOut.from_orm(batch).model_dump(),
+        "challenges": batch.challenges_list,  # type: ignore[attr-defined]
+    }
+
+
+@router.get("/challenges", **_public("揭榜挂帅榜单项目列表", ChallengePage))
+def challenge_list(
+    request: HttpRequest, filters: Query[ChallengeQuery], limit: int = Limit, offset: int = Offset
+) -> Any:
+    qs = apply_filters(ChallengeFilter, filters, selectors.challenge_list(user=actor(request)))
+    return page(qs, limit, offset)
+
+
+@router.get("/challenges/{challenge_id}", **_public("揭榜挂帅榜单项目详情", ChallengeDetail))
+def challenge_detail(request: HttpRequest, challenge_id: int = _id("榜单项目ID")) -> Any:
+    user = actor(request)
+    c = selectors.challenge_list(user=user).get(pk=challenge_id)
+    project = selectors.project_list(user=user).filter(challenge=c).first()
+    return {
+        **ChallengeOut.from_orm(c).model_dump(),
+        "agreement": selectors.challenge_agreement(user=user, challenge=c),
+        "plan_project_id": project.pk if project else None,
+        "events": list(selectors.challenge_events(user=user, challenge=c)),
+    }
+
+
+@router.get("/bids", **_private("揭榜申请列表", ChallengeBidPage))
+def bid_list(
+    request: HttpRequest,
+    filters: Query[ChallengeBidQuery],
+    limit: int = Limit,
+    offset: int = Offset,
+) -> Any:
+    qs = apply_filters(BidFilter, filters, selectors.bid_list(user=actor(request)))
+    return page(qs, limit, offset)
+
+
+@router.post("/bids", **_private("揭榜", ChallengeBidOut, status=201))
+def bid_create(request: HttpRequest, payload: ChallengeBidIn) -> Any:
+    user = actor(request)
+    data = payload.model_dump(exclude_none=True)
+    challenge = selectors.challenge_list(user=user).get(pk=data.pop("challenge_id"))
+    bid = services.bid_submit(actor=user, challenge=challenge, data=data, source="api")
+    return Status(201, bid)
+
+
+@router.get("/plan-projects", **_private("省级科技计划项目列表", PlanProjectPage))
+def plan_project_list(
+    request: HttpRequest, filters: Query[PlanProjectQuery], limit: int = Limit, offset: int = Offset
+) -> Any:
+    qs = apply_filters(ProjectFilter, filters, selectors.project_list(user=actor(request)))
+    return page(qs, limit, offset)
+
+
+@router.get("/plan-projects/{project_id}", **_private("省级科技计划项目详情", PlanProjectDetail))
+def plan_project_detail(request: HttpRequest, project_id: int = _id("项目ID")) -> Any:
+    user = actor(request)
+    p = selectors.project_list(user=user).get(pk=project_id)
+    return {
+        **PlanProjectOut.from_orm(p).model_dump(),
+        "events": list(selectors.project_events(user=user, project=p)),
+    }
+
+
+# --- events, brokers, training ----------------------------------------------------------------
+
+MarketEventPage = page_schema(MarketEventOut)
+BrokerPage = page_schema(BrokerOut)
+TrainingSessionPage = page_schema(TrainingSessionOut)
+Grain = Literal["month", "quarter", "half", "year"]
+TrainingKind = Literal["broker", "assessor", "manager"]
+YearQuery = Query(..., ge=1949, le=2100, description="年度")
+GrainQuery = Query("half", description="分期")
+KindQuery = Query(None, description="培训对象")
+
+
+def _event_detail(user: Any, pk: int) -> dict[str, Any]:
+    e = selectors.event_list(user=user).get(pk=pk)
+    return {
+        **MarketEventOut.from_orm(e).model_dump(),
+        "description": e.description,
+        "participants": list(selectors.event_participants(user=user, event=e)),
+        "outcomes": list(selectors.event_outcomes(user=user, event=e)),
+    }
+
+
+@router.get("/events", **_private("对接活动列表", MarketEventPage))
+def event_list(
+    request: HttpRequest, filters: Query[MarketEventQuery], limit: int = Limit, offset: int = Offset
+) -> Any:
+    qs = apply_filters(EventFilter, filters, selectors.event_list(user=actor(request)))
+    return page(qs, limit, offset)
+
+
+@router.get("/events/{event_id}", **_private("对接活动详情(含参与机构与成果)", MarketEventDetail))
+def event_detail(request: HttpRequest, event_id: int = _id("活动ID")) -> Any:
+    return _event_detail(actor(request), event_id)
+
+
+@router.post("/events", **_private("登记对接活动", MarketEventDetail, status=201))
+def event_create(request: HttpRequest, payload: MarketEventIn) -> Any:
+    user = actor(request)
+    data = payload.model_dump(exclude_none=True)
+    event = services.event_create(actor=user, data=data, source="api")
+    return Status(201, _event_detail(user, event.pk))
+
+
+@router.get("/brokers", **_private("技术经纪人列表", BrokerPage))
+def broker_list(
+    request: HttpRequest, filters: Query[BrokerQuery], limit: int = Limit, offset: int = Offset
+) -> Any:
+    qs = apply_filters(BrokerFilter, filters, selectors.broker_list(user=actor(request)))
+    return page(qs, limit, offset)
+
+
+@router.get("/training-sessions", **_private("培训班列表", TrainingSessionPage))
+def training_session_list(
+    request: HttpRequest,
+    filters: Query[TrainingSessionQuery],
+    limit: int = Limit,
+    offset: int = Offset,
+) -> Any:
+    qs = selectors.training_list(user=actor(request)).annotate(attendee_count=Count("attendees"))
+    return page(apply_filters(TrainingFilter, filters, qs), limit, offset)
+
+
+@router.get(
+    "/training/stats", **_private("培训人数(分期与累计,不重复计人)", list[TrainingCountOut])
+)
+def training_stats(
+    request: HttpRequest,
+    year: int = YearQuery,
+    grain: Grain = GrainQuery,
+    kind: TrainingKind | None = KindQuery,
+) -> Any:
+    rows = counts.training_counts(
+        user=actor(request), periods=counts.periods_of(year, grain), kind=kind
+    )
+    return [r.as_dict() for r in rows]

@@ -238,3 +238,8 @@ def training_list(*, user: Any) -> QuerySet[TrainingSession]:
 def training_attendees(*, user: Any, session: TrainingSession) -> QuerySet[TrainingAttendance]:
     qs = TrainingAttendance.objects.filter(session=session).select_related("broker")
     return scoping.visible(qs, user)
+
+
+def may_change(*, user: Any, obj: Any) -> bool:
+    """Whether the page offers `user` the forms that change `obj` (the services decide)."""
+    return scoping.can_edit(user, obj)

@@ -32,4 +32,6 @@ urlpatterns = [
     path("demands/new", catalogue.demand_create, name="demand_create"),
     path("demands/<int:pk>/", catalogue.demand_detail, name="demand_detail"),
     path("", include("kechuang.market.urls_matching")),
+    path("", include("kechuang.market.urls_challenges")),
+    path("", include("kechuang.market.urls_activities")),
 ]

@@ -23,7 +23,7 @@ NAVIGATION: list[tuple[str, Any, str | None]] = [
     ("registry:bank_list", pgettext_lazy("plural", "银行"), None),
     ("registry:platform_list", pgettext_lazy("plural", "平台"), None),
     ("registry:person_list", pgettext_lazy("plural", "人员"), None),
-    ("market:contract_list", _("技术市场"), "/market/"),
+    ("market:index", _("技术市场"), "/market/"),
     ("programs:techsme_list", _("企业评价"), "/programs/"),
 ]
 

@@ -28,10 +28,12 @@ from kechuang.market.models import (
     TrainingSession,
 )
 from kechuang.market.models.activities import ORGANISER_FIELDS, Organised
-from kechuang.registry.models import Institution, ServiceInstitution
+from kechuang.market.orgs import find_org
+from kechuang.registry.models import Bank, Enterprise, Institution, ServiceInstitution
 
 ORGANISED_FIELDS = (
     "organiser_kind",
+    "organiser_uscc",
     "organiser_service",
     "organiser_institution",
     "organiser_enterprise",
@@ -40,7 +42,19 @@ ORGANISED_FIELDS = (
 )
 EVENT_FIELDS = (*ORGANISED_FIELDS, "kind", "title", "held_on", "venue", "description")
 SESSION_FIELDS = (*ORGANISED_FIELDS, "kind", "topic", "starts_on", "ends_on")
-PARTICIPANT_ORGS = ("enterprise", "institution", "service_institution", "bank")
+PARTICIPANT_MODELS: dict[str, type[Any]] = {
+    "enterprise": Enterprise,
+    "institution": Institution,
+    "service_institution": ServiceInstitution,
+    "bank": Bank,
+}
+PARTICIPANT_ORGS = tuple(PARTICIPANT_MODELS)
+ORGANISER_MODELS: dict[str, type[Any]] = {
+    Organiser.SERVICE: ServiceInstitution,
+    Organiser.INSTITUTION: Institution,
+    Organiser.ENTERPRISE: Enterprise,
+    Organiser.BANK: Bank,
+}
 
 
 def _pick(data: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
@@ -51,6 +65,7 @@ def _organiser(actor: Any, data: dict[str, Any]) -> dict[str, Any]:
     """Who organises: the service institution of a service user; for admins, whom they
     name, by default themselves. Also checks that the actor may record it there."""
     role = scoping.role_of(actor)
+    code = data.pop("organiser_uscc", "")
     if role == Role.SERVICE and actor.organization_id is not None:
         own = ServiceInstitution.objects.get(pk=actor.organization_id)
         for f in ORGANISER_FIELDS.values():
@@ -62,12 +77,17 @@ def _organiser(actor: Any, data: dict[str, Any]) -> dict[str, Any]:
         return data
     default = {Role.PROVINCE_ADMIN: Organiser.PROVINCE, Role.CITY_ADMIN: Organiser.CITY_BUREAU}
     scoping.require(role in default)
-    data.setdefault("organiser_kind", default[role])  # type: ignore[index]
+    if not data.get("organiser_kind"):
+        data["organiser_kind"] = default[role]  # type: ignore[index]
     if role == Role.CITY_ADMIN:
         if data["organiser_kind"] == Organiser.PROVINCE:
             raise PermissionDenied("a city bureau records what its city holds")
         data.pop("city", None)
         data["city_id"] = actor.city_id  # a city bureau records what happens in its city
+    field = ORGANISER_FIELDS.get(data["organiser_kind"])
+    if field and code and not data.get(field) and not data.get(f"{field}_id"):
+        model = ORGANISER_MODELS[data["organiser_kind"]]
+        data[field] = find_org(code, model, field="organiser_uscc")
     return data
 
 
@@ -113,6 +133,11 @@ def event_create(*, actor: Any, data: Mapping[str, Any], source: str = "web") ->
 
 
 def _participant_name(data: dict[str, Any]) -> None:
+    code = data.pop("uscc", "")
+    if code:
+        org = find_org(code, *PARTICIPANT_MODELS.values(), field="uscc")
+        key = next(k for k, m in PARTICIPANT_MODELS.items() if isinstance(org, m))
+        data[key] = org
     orgs = [data[k] for k in PARTICIPANT_ORGS if data.get(k) is not None]
     if len(orgs) > 1:
         raise ValidationError(_("每条记录只填一个参与机构"), code="one_org")
@@ -127,7 +152,7 @@ def participant_add(
     *, actor: Any, event: MarketEvent, data: Mapping[str, Any], source: str = "web"
 ) -> EventParticipant:
     scoping.require_edit(actor, event)
-    payload = _pick(data, (*PARTICIPANT_ORGS, "name"))
+    payload = _pick(data, (*PARTICIPANT_ORGS, "name", "uscc"))
     _participant_name(payload)
     return object_create(
         actor=actor, model=EventParticipant, data={**payload, "event": event}, source=source
@@ -161,7 +186,8 @@ def outcome_add(
                 {"contract_number": _("合同签订日期早于活动日期")}, code="signed_before"
             )
         payload["contract"] = contract
-        payload.setdefault("title", contract.title)
+        if not payload.get("title"):
+            payload["title"] = contract.title
         if payload.get("amount") is None:
             payload["amount"] = contract.turnover
         if not payload.get("parties"):
@@ -175,6 +201,10 @@ def outcome_add(
 
 
 def _employer(payload: dict[str, Any]) -> Any:
+    code = payload.pop("employer_uscc", "")
+    if code:
+        org = find_org(code, ServiceInstitution, Institution, field="employer_uscc")
+        payload["institution" if isinstance(org, Institution) else "service_institution"] = org
     for name, model in (("service_institution", ServiceInstitution), ("institution", Institution)):
         obj = payload.get(name)
         if obj is None and payload.get(f"{name}_id"):
@@ -187,7 +217,7 @@ def _employer(payload: dict[str, Any]) -> Any:
 def broker_create(*, actor: Any, data: Mapping[str, Any], source: str = "web") -> Broker:
     """A broker's record, kept by its employer or by an admin within scope."""
     fields = ("name", "series", "level", "certified_on")
-    payload = _pick(data, (*fields, "service_institution", "institution"))
+    payload = _pick(data, (*fields, "service_institution", "institution", "employer_uscc"))
     role = scoping.role_of(actor)
     org_id = getattr(actor, "organization_id", None)
     own = {Role.SERVICE: "service_institution_id", Role.INSTITUTION: "institution_id"}

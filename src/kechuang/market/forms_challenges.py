@@ -1,0 +1,195 @@
+"""Forms of the challenge-list and plan-project pages. Organisations are named by USCC
+(a drop-down of every enterprise would be a million rows); services decide and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.market.forms import DateInput
+from kechuang.market.models import (
+    Challenge,
+    ChallengeBid,
+    ChallengeCall,
+    ChallengeDemand,
+    ChallengeListBatch,
+    PlanProject,
+)
+from kechuang.market.orgs import find_org
+from kechuang.registry.models import Enterprise, Institution, Platform
+
+TEXTAREA = forms.Textarea(attrs={"rows": 3})
+
+
+class CallForm(forms.ModelForm):
+    class Meta:
+        model = ChallengeCall
+        fields = ["title", "theme", "description", "opens_on", "closes_on"]
+        widgets = {"opens_on": DateInput(), "closes_on": DateInput(), "description": TEXTAREA}
+
+
+class DemandForm(forms.ModelForm):
+    """A demand for a call that is open; admins name the enterprise by its code."""
+
+    call_choice = forms.ModelChoiceField(label=_("需求征集"), queryset=ChallengeCall.objects.none())
+    enterprise_uscc = forms.CharField(label=_("提出企业统一社会信用代码"), max_length=30)
+
+    class Meta:
+        model = ChallengeDemand
+        fields = ["title", "need", "targets", "budget", "field"]
+        widgets = {"need": TEXTAREA, "targets": TEXTAREA}
+
+    def __init__(self, *args: Any, calls: QuerySet[ChallengeCall], own: bool, **kw: Any):
+        super().__init__(*args, **kw)
+        self.fields["call_choice"].queryset = calls  # type: ignore[attr-defined]
+        self.order_fields(["call_choice", "enterprise_uscc"])
+        if own:
+            del self.fields["enterprise_uscc"]
+
+    def clean_enterprise_uscc(self) -> Enterprise:
+        found: Enterprise = find_org(self.cleaned_data["enterprise_uscc"], Enterprise)
+        return found
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), widget=TEXTAREA)
+
+
+class BatchForm(forms.ModelForm):
+    class Meta:
+        model = ChallengeListBatch
+        fields = ["title", "call"]
+
+
+class ChallengeForm(forms.ModelForm):
+    """An item of a list: refined from a demand of the list's call, or named directly."""
+
+    issuer_uscc = forms.CharField(
+        label=_("发榜企业统一社会信用代码"),
+        max_length=30,
+        required=False,
+        help_text=_("由需求凝练时可不填"),
+    )
+
+    class Meta:
+        model = Challenge
+        fields = ["demand", "title", "need", "targets", "budget_cap", "deadline", "field"]
+        widgets = {"deadline": DateInput(), "need": TEXTAREA, "targets": TEXTAREA}
+
+    def __init__(self, *args: Any, demands: QuerySet[ChallengeDemand], **kw: Any):
+        super().__init__(*args, **kw)
+        self.fields["demand"].queryset = demands  # type: ignore[attr-defined]
+        for name in ("title", "need", "targets", "field"):
+            self.fields[name].required = False
+        self.order_fields(["demand", "issuer_uscc"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        code = data.pop("issuer_uscc", "")
+        if code:
+            try:
+                data["issuer"] = find_org(code, Enterprise)
+            except forms.ValidationError as exc:
+                self.add_error("issuer_uscc", exc)
+        elif not data.get("demand"):
+            self.add_error("issuer_uscc", _("请填写发榜企业或选择来源需求"))
+        return data
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class BidForm(forms.ModelForm):
+    """A bid; the province also names the solver (registered by code, or an outside party)."""
+
+    class Meta:
+        model = ChallengeBid
+        fields = [
+            "proposal",
+            "team",
+            "price",
+            "solver_uscc",
+            "solver_name",
+            "solver_kind",
+            "solver_country",
+        ]
+        widgets = {"proposal": TEXTAREA, "team": TEXTAREA}
+
+    def __init__(self, *args: Any, names_solver: bool, **kw: Any):
+        super().__init__(*args, **kw)
+        if names_solver:
+            for name in ("solver_name", "solver_kind"):
+                self.fields[name].required = False
+            self.fields["solver_uscc"].help_text = _("已登记机构只填代码;境外机构不填")
+        else:
+            for name in ("solver_uscc", "solver_name", "solver_kind", "solver_country"):
+                del self.fields[name]
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class SelectForm(forms.Form):
+    bid = forms.IntegerField(label=_("揭榜申请"), min_value=1)
+    reason = forms.CharField(label=_("说明"), required=False, widget=TEXTAREA)
+
+
+class AgreementForm(forms.Form):
+    signed_on = forms.DateField(label=_("签约日期"), widget=DateInput())
+    amount = forms.DecimalField(label=_("合同金额(元)"), max_digits=16, decimal_places=2)
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+
+class ProjectForm(forms.Form):
+    """An innovation-consortium or provincial-lab project (a challenge applies from its page)."""
+
+    name = forms.CharField(label=_("项目名称"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("项目类别"),
+        choices=[(k, v) for k, v in PlanProject.Kind.choices if k != PlanProject.Kind.CHALLENGE],
+    )
+    lead_uscc = forms.CharField(
+        label=_("承担单位统一社会信用代码"),
+        max_length=30,
+        required=False,
+        help_text=_("省实验室项目不填时为实验室依托单位"),
+    )
+    platform = forms.ModelChoiceField(
+        label=_("省实验室"),
+        queryset=Platform.objects.filter(kind=Platform.Kind.PROVINCIAL_LAB),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, own: bool, **kw: Any):
+        super().__init__(*args, **kw)
+        if own:
+            del self.fields["lead_uscc"]
+
+    def clean_lead_uscc(self) -> Any:
+        code = self.cleaned_data.get("lead_uscc")
+        return find_org(code, Enterprise, Institution) if code else None
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("决定"), choices=[("approve", _("批准立项")), ("reject", _("不予立项"))]
+    )
+    budget = forms.DecimalField(
+        label=_("省级财政资助(元)"), max_digits=16, decimal_places=2, min_value=0, required=False
+    )
+    approved_on = forms.DateField(label=_("立项日期"), required=False, widget=DateInput())
+    reason = forms.CharField(label=_("说明"), required=False, widget=TEXTAREA)
+
+
+class ConcludeForm(forms.Form):
+    result = forms.ChoiceField(
+        label=_("验收结论"), choices=[("passed", _("通过验收")), ("failed", _("未通过验收"))]
+    )
+    concluded_on = forms.DateField(label=_("验收日期"), required=False, widget=DateInput())
+    reason = forms.CharField(label=_("说明"), required=False, widget=TEXTAREA)

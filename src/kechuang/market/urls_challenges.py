@@ -1,0 +1,33 @@
+"""Pages of challenge lists (揭榜挂帅) and plan projects, included into the market's URLs."""
+
+from django.urls import path
+
+from kechuang.market.views import challenges as c
+from kechuang.market.views import projects as p
+
+urlpatterns = [
+    path("challenge-calls/", c.call_list, name="call_list"),
+    path("challenge-calls/new", c.call_create, name="call_create"),
+    path("challenge-demands/", c.demand_list, name="challenge_demand_list"),
+    path("challenge-demands/new", c.demand_create, name="challenge_demand_create"),
+    path("challenge-demands/<int:pk>/decline", c.demand_decline, name="challenge_demand_decline"),
+    path("challenge-lists/", c.batch_list, name="batch_list"),
+    path("challenge-lists/new", c.batch_create, name="batch_create"),
+    path("challenge-lists/<int:pk>/", c.batch_detail, name="batch_detail"),
+    path("challenge-lists/<int:pk>/add", c.challenge_add, name="challenge_add"),
+    path("challenge-lists/<int:pk>/publish", c.batch_publish, name="batch_publish"),
+    path("challenges/", c.challenge_list, name="challenge_list"),
+    path("challenges/<int:pk>/", c.challenge_detail, name="challenge_detail"),
+    path("challenges/<int:pk>/bid", c.bid_create, name="bid_create"),
+    path("challenges/<int:pk>/select", c.bid_select, name="bid_select"),
+    path("challenges/<int:pk>/agreement", c.agreement_record, name="agreement_record"),
+    path("challenges/<int:pk>/unawarded", c.challenge_unawarded, name="challenge_unawarded"),
+    path("challenges/<int:pk>/apply", c.challenge_apply, name="challenge_apply"),
+    path("bids/", c.bid_list, name="bid_list"),
+    path("bids/<int:pk>/withdraw", c.bid_withdraw, name="bid_withdraw"),
+    path("projects/", p.project_list, name="project_list"),
+    path("projects/new", p.project_create, name="project_create"),
+    path("projects/<int:pk>/", p.project_detail, name="project_detail"),
+    path("projects/<int:pk>/decide", p.project_decide, name="project_decide"),
+    path("projects/<int:pk>/conclude", p.project_conclude, name="project_conclude"),
+]
