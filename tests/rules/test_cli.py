@@ -125,7 +125,6 @@ def test_output_file_and_spec_file(input_csv, tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["tech-sme", "--year", "2023", "--from-db"], "--from-db is not available yet"),
         (["tech-sme", "--year", "1999", "--input", "x.csv"], "no spec for tech-sme 1999"),
         (["gazelle", "--input", "x.csv"], "--year is required"),
         (["gazelle", "--year", "2023", "--input", "nowhere.csv"], "nowhere.csv"),

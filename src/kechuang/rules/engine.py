@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from functools import reduce
 from typing import Any, cast
@@ -15,11 +16,13 @@ from typing import Any, cast
 import polars as pl
 
 from kechuang.rules.measures import Columns
+from kechuang.rules.pivot import prepare
 from kechuang.rules.plan import possible_reasons
-from kechuang.rules.prepare import column, prepare
+from kechuang.rules.prepare import column
 from kechuang.rules.spec import Band, Criterion, Spec
 
 SCORE = "_score"
+_BITS = 62
 
 
 @dataclass
@@ -43,7 +46,8 @@ def cases(pairs: Iterable[tuple[pl.Expr, Any]], otherwise: Any = None) -> pl.Exp
 
 
 def _band_points(cols: Columns, measure: str, bands: Iterable[Band]) -> pl.Expr:
-    pts = cases(((cols.compare(measure, ">=", b.min), b.points * 100) for b in bands), 0)
+    hits = ((cols.compare(measure, ">=", b.min, masked=False), b.points * 100) for b in bands)
+    pts = cases(hits, 0)
     return pl.when(cols.ok(measure)).then(pts).cast(pl.Int64)
 
 
@@ -147,7 +151,7 @@ def compile(spec: Spec) -> Compiled:
             ],
             pl.lit(None, pl.String),
         ).alias("qualified_by"),
-        _reasons(spec, cols).alias("_reasons"),
+        *_reasons(spec, cols),
     ]
     s8 = [
         cases([(pl.col("qualified_by").is_not_null(), pl.lit("pass"))], pl.lit("fail")).alias(
@@ -160,15 +164,13 @@ def compile(spec: Spec) -> Compiled:
             for c in spec.criteria
             for o in c.options
         ],
-        pl.when(pl.col("_reasons") == "")
-        .then(pl.lit([], pl.List(pl.String)))
-        .otherwise(pl.col("_reasons").str.split(";"))
-        .alias("reasons"),
         pl.lit(spec.program).alias("program"),
         pl.lit(spec.version).alias("spec_version"),
     ]
-    stages = [cols.materialise(), s2, s3, s4, s5, s6, s7, s8]
-    return Compiled(spec, [s for s in stages if s], output_columns(spec))
+    ranked = {c.measure for c in spec.criteria if c.kind == "percentile" and c.measure}
+    stages = [*cols.materialise(ranked), s2, s3, s4, s5, s6, s7, s8]
+    columns = [c for c in output_columns(spec) if c != "reasons"] + _mask_names(spec)
+    return Compiled(spec, [s for s in stages if s], columns)
 
 
 def output_columns(spec: Spec) -> list[str]:
@@ -208,7 +210,7 @@ def _points(spec: Spec, cents: pl.Expr) -> pl.Expr:
     if spec.integer_points:
         return (cents // 100).cast(pl.Int64)
     # Decimal hundredths: a float division would print 54.55 as 54.550000000000004.
-    return (cents.cast(pl.Decimal(38, 2)) / 100).cast(pl.Decimal(38, 2))
+    return (cents.cast(pl.Decimal(38, 0)) * pl.lit(Decimal("0.01"))).cast(pl.Decimal(38, 2))
 
 
 def _in_top(pct: Fraction) -> pl.Expr:
@@ -230,7 +232,7 @@ def _passes(spec: Spec) -> pl.Expr:
     return ok.fill_null(False)
 
 
-def _reasons(spec: Spec, cols: Columns) -> pl.Expr:
+def _reasons(spec: Spec, cols: Columns) -> list[pl.Expr]:
     fires: dict[str, list[pl.Expr]] = {}
 
     def add(items: list[tuple[str, pl.Expr]]) -> None:
@@ -270,14 +272,46 @@ def _reasons(spec: Spec, cols: Columns) -> pl.Expr:
         for d in spec.direct:
             add(cols.test_codes(d.test, gate & pl.col(f"cond_{d.name}").is_null()))
         add([("no_qualification", ~pl.col("_direct"))])
-    parts = []
-    for code in possible_reasons(spec):
-        if code in fires:
-            hit = pl.any_horizontal([e.fill_null(False) for e in fires[code]])
-            parts.append(pl.when(hit).then(pl.lit(code)))
-    if not parts:
-        return pl.lit("")
-    return pl.concat_str(parts, separator=";", ignore_nulls=True)
+    # Each code is a bit of an integer mask (62 codes to a mask); masks become lists of codes
+    # after collection, through the few distinct masks there are.
+    codes = possible_reasons(spec)
+    masks = []
+    for start in range(0, max(len(codes), 1), _BITS):
+        bits = [
+            pl.when(pl.any_horizontal([e.fill_null(False) for e in fires[code]]))
+            .then(pl.lit(1 << (i - start), pl.Int64))
+            .otherwise(pl.lit(0, pl.Int64))
+            for i, code in enumerate(codes[start : start + _BITS], start)
+            if code in fires
+        ]
+        masks.append(pl.sum_horizontal(bits or [pl.lit(0, pl.Int64)]).alias(f"_rm{start // _BITS}"))
+    return masks
+
+
+def _mask_names(spec: Spec) -> list[str]:
+    return [f"_rm{i}" for i in range(max(len(possible_reasons(spec)) - 1, 0) // _BITS + 1)]
+
+
+def finish(spec: Spec, frame: pl.DataFrame) -> pl.DataFrame:
+    """Turn the reason masks into lists of codes, in the order of possible_reasons()."""
+    codes = possible_reasons(spec)
+    masks = _mask_names(spec)
+    combos = frame.select(masks).unique()
+    lists = [
+        [codes[i * _BITS + b] for i, m in enumerate(row) for b in range(_BITS) if m >> b & 1]
+        for row in combos.iter_rows()
+    ]
+    table = pl.Series("reasons", lists, dtype=pl.List(pl.String))
+    if len(masks) == 1:
+        # Look the mask up as an expression: the frame keeps its own chunks, nothing is copied.
+        at = pl.int_range(len(lists), eager=True, dtype=pl.UInt32)
+        index = pl.col(masks[0]).replace_strict(combos[masks[0]], at, return_dtype=pl.UInt32)
+        return frame.with_columns(pl.lit(table).gather(index).alias("reasons")).select(
+            output_columns(spec)
+        )
+    keyed = combos.with_columns(table)
+    reasons = frame.select(masks).join(keyed, on=masks, how="left", maintain_order="left")
+    return frame.with_columns(reasons["reasons"]).select(output_columns(spec))
 
 
 def run(compiled: Compiled, wide: pl.LazyFrame) -> pl.LazyFrame:
@@ -290,7 +324,7 @@ def run(compiled: Compiled, wide: pl.LazyFrame) -> pl.LazyFrame:
 def evaluate(spec: Spec, frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """Evaluate one program over a long frame (exchange-formats §1 columns)."""
     wide = prepare(frame, [spec])
-    return run(compile(spec), wide.lazy()).collect()
+    return finish(spec, run(compile(spec), wide.lazy()).collect(engine="streaming"))
 
 
 def evaluate_many(
@@ -302,6 +336,8 @@ def evaluate_many(
     for year in sorted({s.year for s in specs}):
         group = [s for s in specs if s.year == year]
         wide = prepare(frame, group).lazy()
-        frames = pl.collect_all([run(compile(s), wide) for s in group])
-        out.update({f"{s.program}/{s.year}": f for s, f in zip(group, frames, strict=True)})
+        frames = pl.collect_all([run(compile(s), wide) for s in group], engine="streaming")
+        out.update(
+            {f"{s.program}/{s.year}": finish(s, f) for s, f in zip(group, frames, strict=True)}
+        )
     return out

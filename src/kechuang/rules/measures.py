@@ -37,6 +37,7 @@ class MeasureExpr:
     flag: pl.Expr | None = None
     text: pl.Expr | None = None
     key: pl.Expr | None = None  # what a percentile ranks on (monotone in the value)
+    helpers: list[pl.Expr] | None = None  # columns computed in a stage before this one
 
 
 def founded_year() -> pl.Expr:
@@ -64,8 +65,10 @@ def compile_measure(m: Measure, spec: Spec) -> MeasureExpr:
     if m.kind == "ratio":
         n, d = col(m.num or "", m.year), col(m.den or "", m.year)
         ok = n.is_not_null() & d.is_not_null() & (d > 0)
-        num = n.cast(I128) * lit(scale(m.den or ""))
-        den = d.cast(I128) * lit(scale(m.num or ""))
+        sn, sd = scale(m.num or ""), scale(m.den or "")
+        # Same units (yuan/yuan, people/people) cancel; otherwise bring both to the same unit.
+        num = n if sn == sd else n.cast(I128) * lit(sd)
+        den = d if sn == sd else d.cast(I128) * lit(sn)
         codes = [
             (f"missing:{m.num}", n.is_null()),
             (f"missing:{m.den}", d.is_null()),
@@ -78,7 +81,7 @@ def compile_measure(m: Measure, spec: Spec) -> MeasureExpr:
         both = e.is_not_null() & b.is_not_null()
         ok = both & (b > 0) & (e >= 0)
         codes = [(f"missing:{m.field}", ~both), (nc, both & ~ok)]
-        return _numeric(ok, codes, e.cast(I128), b.cast(I128))
+        return _numeric(ok, codes, e, b)
     if m.kind == "window":
         return _window(m)
     if m.kind == "age":
@@ -89,7 +92,7 @@ def compile_measure(m: Measure, spec: Spec) -> MeasureExpr:
         )
         age = pl.lit(on.year) - founded_year() - later.cast(pl.Int64)
         ok = born.is_not_null()
-        return MeasureExpr(ok, [("missing:founded_on", ~ok)], age.cast(I128), lit(1), key=age)
+        return MeasureExpr(ok, [("missing:founded_on", ~ok)], age, pl.lit(1), key=age)
     if m.kind == "valid_on":
         raw = col(m.field or "", m.year)
         ok = raw.is_not_null()
@@ -112,41 +115,58 @@ def _numeric(
 
 
 def _window(m: Measure) -> MeasureExpr:
+    """Window measures read several years: their parts become helper columns first."""
+    h = f"_w.{m.name}"
+    if m.agg == "any":
+        vals = [col(m.field or "", y) for y in m.years]
+        helpers = [
+            pl.all_horizontal([v.is_null() for v in vals]).alias(f"{h}.none"),
+            pl.any_horizontal([v.fill_null(False) for v in vals]).alias(f"{h}.any"),
+        ]
+        none = pl.col(f"{h}.none")
+        flag = pl.when(none).then(None).otherwise(pl.col(f"{h}.any"))
+        return MeasureExpr(~none, [(f"missing:{m.field}", none)], flag=flag, helpers=helpers)
     fy = founded_year()
     # Years before the founding year are not asked for: a young firm averages over fewer years.
     required = {y: fy.is_null() | (pl.lit(y) >= fy) for y in m.years}
-    count = reduce(lambda a, b: a + b, [r.cast(pl.Int64) for r in required.values()])
-    if m.agg == "any":
-        vals = [col(m.field or "", y) for y in m.years]
-        none = pl.all_horizontal([v.is_null() for v in vals])
-        anytrue = pl.any_horizontal([v.fill_null(False) for v in vals])
-        flag = pl.when(none).then(None).otherwise(anytrue)
-        return MeasureExpr(~none, [(f"missing:{m.field}", none)], flag=flag)
     fields = [f for f in (m.field, m.num, m.den) if f]
-    missing = {
-        f: pl.any_horizontal([required[y] & col(f, y).is_null() for y in m.years]) for f in fields
-    }
-    complete = ~pl.any_horizontal(list(missing.values()))
+    helpers = [pl.sum_horizontal([r.cast(pl.Int64) for r in required.values()]).alias(f"{h}.n")]
+    for f in fields:
+        helpers.append(
+            pl.any_horizontal([required[y] & col(f, y).is_null() for y in m.years]).alias(
+                f"{h}.miss.{f}"
+            )
+        )
+        helpers.append(
+            pl.sum_horizontal([pl.when(required[y]).then(col(f, y)).otherwise(0) for y in m.years])
+            .cast(pl.Int64)
+            .alias(f"{h}.sum.{f}")
+        )
+    count = pl.col(f"{h}.n")
+    complete = ~pl.any_horizontal([pl.col(f"{h}.miss.{f}") for f in fields])
 
     def total(f: str) -> pl.Expr:
-        parts = [pl.when(required[y]).then(col(f, y).cast(I128)).otherwise(lit(0)) for y in m.years]
-        return reduce(lambda a, b: a + b, parts)
+        return pl.col(f"{h}.sum.{f}")
 
     if m.agg == "ratio_of_sums":
-        num = total(m.num or "") * lit(scale(m.den or ""))
-        den = total(m.den or "") * lit(scale(m.num or ""))
+        sn, sd = scale(m.num or ""), scale(m.den or "")
+        num = total(m.num or "") if sn == sd else total(m.num or "").cast(I128) * lit(sd)
+        den = total(m.den or "") if sn == sd else total(m.den or "").cast(I128) * lit(sn)
         ok = complete & (count >= 1) & (den > 0)
     else:
         num = total(m.field or "")
-        den = lit(scale(m.field or ""))
+        den = pl.lit(scale(m.field or ""), pl.Int64)
         if m.agg == "mean":
-            den = den * count.cast(I128)
+            den = den * count
         ok = complete & (count >= 1)
-    codes = [(f"missing:{f}", missing[f]) for f in fields]
+    codes = [(f"missing:{f}", pl.col(f"{h}.miss.{f}")) for f in fields]
     codes.append((f"not_computable:{m.name}", complete & ~ok))
-    if m.agg == "sum":
-        return MeasureExpr(ok, codes, num, den, key=num.cast(pl.Int64))
-    return _numeric(ok, codes, num, den)
+    key = pl.col(f"{h}.sum.{m.field}") if m.agg == "sum" else None
+    out = (
+        _numeric(ok, codes, num, den) if key is None else MeasureExpr(ok, codes, num, den, key=key)
+    )
+    out.helpers = helpers
+    return out
 
 
 class Columns:
@@ -156,26 +176,32 @@ class Columns:
         self.spec = spec
         self.exprs = {name: compile_measure(m, spec) for name, m in spec.measures.items()}
 
-    def materialise(self) -> list[pl.Expr]:
-        out: list[pl.Expr] = []
+    def materialise(self, keys: set[str]) -> list[list[pl.Expr]]:
+        """Stages: window helpers; validity, yes-no and text values; numeric display values.
+
+        Numerators and denominators stay expressions over the input columns: comparisons read
+        them directly, so no wide integer column is ever stored.
+        """
+        helpers: list[pl.Expr] = []
+        first: list[pl.Expr] = []
+        second: list[pl.Expr] = []
         for name, me in self.exprs.items():
             m = self.spec.measures[name]
-            out.append(me.ok.alias(f"_ok.{name}"))
+            helpers += me.helpers or []
+            first.append(me.ok.alias(f"_ok.{name}"))
             if me.num is not None and me.den is not None:
-                out.append(pl.when(me.ok).then(me.num).alias(f"_num.{name}"))
-                out.append(pl.when(me.ok).then(me.den).alias(f"_den.{name}"))
-                out.append(pl.when(me.ok).then(me.key).alias(f"_key.{name}"))
-                ratio = me.num.cast(pl.Float64) / me.den.cast(pl.Float64)
-                value = pl.when(me.ok).then(ratio).otherwise(None)
+                if name in keys:
+                    first.append(pl.when(me.ok).then(me.key).alias(f"_key.{name}"))
+                value = me.num.cast(pl.Float64) / me.den.cast(pl.Float64)
                 if m.power != 1:
                     value = value.pow(1 / m.power)
-                out.append((value - m.offset).alias(f"value_{name}"))
+                second.append(pl.when(self.ok(name)).then(value - m.offset).alias(f"value_{name}"))
             elif me.flag is not None:
-                out.append(pl.when(me.ok).then(me.flag).alias(f"value_{name}"))
+                first.append(pl.when(me.ok).then(me.flag).alias(f"value_{name}"))
             else:
                 assert me.text is not None
-                out.append(pl.when(me.ok).then(me.text).alias(f"value_{name}"))
-        return out
+                first.append(pl.when(me.ok).then(me.text).alias(f"value_{name}"))
+        return [s for s in (helpers, first, second) if s]
 
     def ok(self, name: str) -> pl.Expr:
         return pl.col(f"_ok.{name}")
@@ -187,8 +213,13 @@ class Columns:
         return pl.col(f"_key.{name}")
 
     def compare(
-        self, name: str, op: str, value: Fraction | bool | str | tuple[str, ...]
+        self,
+        name: str,
+        op: str,
+        value: Fraction | bool | str | tuple[str, ...],
+        masked: bool = True,
     ) -> pl.Expr:
+        """The test as a Boolean, unknown where the measure is (unless masked=False)."""
         m = self.spec.measures[name]
         if m.vtype == "bool":
             flag = pl.col(f"value_{name}")
@@ -198,16 +229,19 @@ class Columns:
             if isinstance(value, tuple):
                 hit = pl.when(text.is_null()).then(None).otherwise(text.is_in(list(value)))
                 return hit if op == "in" else ~hit
-            return text == value if op == "==" else text != value
+            return text.eq(value) if op == "==" else text.ne(value)
         assert isinstance(value, Fraction)
-        num, den = pl.col(f"_num.{name}"), pl.col(f"_den.{name}")
+        me = self.exprs[name]
+        assert me.num is not None and me.den is not None
+        # Products in 128 bits: fen times a threshold's denominator cannot overflow.
+        num, den = me.num.cast(I128), me.den.cast(I128)
         p, q = value.numerator, value.denominator
         if m.offset:
             # (num/den)^(1/n) − 1 ⋚ p/q  ⇔  num·qⁿ ⋚ (p+q)ⁿ·den, both sides ≥ 0 (p/q ≥ −1).
             lhs, rhs = num * lit(q**m.power), den * lit((p + q) ** m.power)
         else:
             lhs, rhs = num * lit(q), den * lit(p)
-        return {
+        hit = {
             "<": lhs < rhs,
             "<=": lhs <= rhs,
             ">": lhs > rhs,
@@ -215,6 +249,7 @@ class Columns:
             "==": lhs == rhs,
             "!=": lhs != rhs,
         }[op]
+        return pl.when(self.ok(name)).then(hit) if masked else hit
 
     def test(self, test: Test) -> pl.Expr:
         if isinstance(test, Compare):

@@ -1,8 +1,9 @@
-"""From the long input frame (one row per enterprise × fiscal year) to one row per enterprise.
+"""The input frame: its columns and types, and which of its values each spec reads.
 
 Money becomes Int64 fen so that every band edge is decided by integer arithmetic. Each value a
-spec reads becomes a column `<field>@<year>`; enterprise-level values and anything read as
-"latest" become `<field>@latest`: the latest non-empty value in a fiscal year up to N.
+spec reads becomes a column `<field>@<year>` of the one-row-per-enterprise frame (pivot.py);
+enterprise-level values and anything read as "latest" become `<field>@latest`: the latest
+non-empty value in a fiscal year up to N.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from typing import Any
 
 import polars as pl
 
-from kechuang.rules.fields import BY_KEY, FIELDS, Field
-from kechuang.rules.spec import Measure, Spec, leaves
+from kechuang.rules.fields import FIELDS, Field
+from kechuang.rules.spec import Measure, Spec
 
 
 class InputError(ValueError):
@@ -38,6 +39,9 @@ def dtype(field: Field) -> pl.DataType:
 
 def _money(name: str, source: pl.DataType) -> pl.Expr:
     col = pl.col(name)
+    if isinstance(source, pl.Decimal) and (source.scale or 0) <= 2:
+        # A decimal is stored as an integer count of 10^-scale: at scale 2 that is the fen.
+        return col.to_physical().cast(pl.Int64) * 10 ** (2 - (source.scale or 0))
     if isinstance(source, pl.Decimal):
         # Half away from zero to the fen, like Decimal.quantize(ROUND_HALF_UP).
         return (col.cast(pl.Decimal(38, 2)) * 100).cast(pl.Int64)
@@ -80,7 +84,7 @@ def column(field: str, year: int | None) -> str:
 def needs(spec: Spec) -> tuple[dict[int, set[str]], set[str]]:
     """The (fiscal year → fields) a spec reads, and the fields it reads as latest."""
     by_year: dict[int, set[str]] = {}
-    latest: set[str] = {"founded_on", "region_code", "industry_code", "city_code"}
+    latest: set[str] = set()
     if spec.cohort:
         latest |= set(spec.cohort.group_by)
     for m in spec.measures.values():
@@ -106,80 +110,6 @@ def measure_inputs(m: Measure) -> Iterable[tuple[str, int | None]]:
             yield ("founded_on", None)
     elif m.kind == "age":
         yield ("founded_on", None)
-
-
-def prepare(frame: pl.DataFrame | pl.LazyFrame, specs: Iterable[Spec]) -> pl.DataFrame:
-    """One row per enterprise with every column the given specs read (all of one year N)."""
-    specs = list(specs)
-    horizons = {s.year for s in specs}
-    if len(horizons) != 1:
-        raise InputError("prepare() takes specs of one evaluation year at a time")
-    horizon = horizons.pop()
-    by_year: dict[int, set[str]] = {}
-    latest: set[str] = set()
-    for spec in specs:
-        y, lt = needs(spec)
-        latest |= lt
-        for year, wanted in y.items():
-            by_year.setdefault(year, set()).update(wanted)
-    lf = normalise(frame).with_columns(
-        # Joining on 64-bit hashes is three times faster than on the 18-character codes;
-        # a second, independent hash proves after the join that no two codes collided.
-        pl.col("uscc").hash(1).alias("_k"),
-        pl.col("uscc").hash(2).alias("_k2"),
-    )
-    present = sorted(
-        y
-        for y in lf.select(pl.col("year").unique()).collect().to_series().to_list()
-        if y is not None and y <= horizon
-    )
-    keys = lf.select("_k", "_k2", "uscc").unique(subset="_k", keep="first", maintain_order=True)
-    checks = []
-    for year in sorted(set(present) | set(by_year)):
-        if year not in present:
-            keys = keys.with_columns(
-                pl.lit(None, dtype(BY_KEY[f])).alias(column(f, year)) for f in by_year[year]
-            )
-            continue
-        fields = sorted(by_year.get(year, set()) | latest)
-        part = lf.filter(pl.col("year") == year).select(
-            "_k",
-            pl.col("_k2").alias(f"_k2@{year}"),
-            *[pl.col(f).alias(column(f, year)) for f in fields],
-        )
-        keys = keys.join(part, on="_k", how="left", maintain_order="left")
-        checks.append(pl.col(f"_k2@{year}").is_null() | (pl.col(f"_k2@{year}") == pl.col("_k2")))
-    keys = keys.with_columns(
-        pl.coalesce([pl.col(column(f, y)) for y in reversed(present)]).alias(column(f, None))
-        if present
-        else pl.lit(None, dtype(BY_KEY[f])).alias(column(f, None))
-        for f in sorted(latest)
-    )
-    out = keys.with_columns(pl.all_horizontal(checks or [pl.lit(True)]).alias("_ok")).collect()
-    n_keys = out.select(pl.col("_k").n_unique()).item()
-    if out.height != n_keys or not out["_ok"].all():
-        raise InputError(_duplicates_message(frame))
-    drop = ["_k", "_k2", "_ok", *[c for c in out.columns if c.startswith("_k2@")]]
-    return out.drop(drop)
-
-
-def _duplicates_message(frame: pl.DataFrame | pl.LazyFrame) -> str:
-    dup = frame.lazy().group_by("uscc", "year").len().filter(pl.col("len") > 1).head(3).collect()
-    if dup.height:
-        found = ", ".join(f"{r['uscc']} {r['year']}" for r in dup.iter_rows(named=True))
-        return f"the input has more than one row for the same enterprise and year: {found}"
-    return "two enterprise codes share a hash; evaluate them in separate frames"
-
-
-def used_fields(spec: Spec) -> set[str]:
-    """Every input field a spec reads (for explanations and error messages)."""
-    out: set[str] = set()
-    for m in spec.measures.values():
-        out |= {f for f, _ in measure_inputs(m)}
-    for c in (*spec.eligibility, *spec.direct):
-        for leaf in leaves(c.test):
-            out |= {f for f, _ in measure_inputs(spec.measures[leaf.measure])}
-    return out
 
 
 def records_from_frame(frame: pl.DataFrame | pl.LazyFrame) -> list[dict[str, Any]]:
