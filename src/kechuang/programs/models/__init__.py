@@ -15,6 +15,12 @@ from kechuang.programs.models.gradient import (
     GradientCall,
     GradientCertification,
 )
+from kechuang.programs.models.runs import (
+    EvaluationResult,
+    EvaluationRun,
+    Simulation,
+    SpecVersion,
+)
 from kechuang.programs.models.techsme import (
     NUMBER_PATTERN,
     Admission,
@@ -33,6 +39,8 @@ __all__ = [
     "AdmissionSerial",
     "ApplicationEvent",
     "EvaluationRegistration",
+    "EvaluationResult",
+    "EvaluationRun",
     "ExpertReview",
     "GradientApplication",
     "GradientCall",
@@ -42,6 +50,8 @@ __all__ = [
     "Objection",
     "Program",
     "Revocation",
+    "Simulation",
+    "SpecVersion",
     "SpotCheck",
     "TechSMEApplication",
 ]

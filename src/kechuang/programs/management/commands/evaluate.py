@@ -1,4 +1,8 @@
-"""`kechuang evaluate PROGRAM --year Y --input FILE`: evaluate a file, no database needed."""
+"""`kechuang evaluate PROGRAM --year Y --input FILE`: evaluate a file, no database needed.
+
+`kechuang evaluate PROGRAM --year Y --from-db [--region CODE] [--user NAME]`: evaluate the
+registry as a stored, audited batch run (progress on standard error).
+"""
 
 from __future__ import annotations
 
@@ -27,18 +31,25 @@ class Command(BaseCommand):
         source = parser.add_mutually_exclusive_group(required=True)
         source.add_argument("--input", type=Path, help="enterprise-year file (.csv or .xlsx)")
         source.add_argument(
-            "--from-db", action="store_true", help="read the registry (not available yet)"
+            "--from-db", action="store_true", help="read the registry and store a batch run"
         )
         parser.add_argument("--spec", type=Path, help="a spec file instead of the shipped one")
         parser.add_argument("--output", type=Path, help="result CSV (default: standard output)")
+        parser.add_argument(
+            "--region", help="--from-db: a city code, a county code or SHENFU (default: all)"
+        )
+        parser.add_argument(
+            "--user", help="--from-db: run as this user, with its permissions (default: system)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         program: str = options["program"]
         year: int | None = options["year"]
         if options["from_db"]:
-            raise CommandError(
-                "--from-db is not available yet: export the enterprise-year data and use --input."
-            )
+            from kechuang.programs.management.commands._from_db import evaluate_registry
+
+            evaluate_registry(self, program, year, options)
+            return
         try:
             if options["spec"]:
                 spec = load_spec(options["spec"])

@@ -1,0 +1,194 @@
+"""Engine output → result rows, written in bulk; and a stored row back to what `explain` reads.
+
+The JSON columns are built as text by Polars, column-wise, so that a million results are
+encoded in well under a second: `points` as {criterion: points}, `reasons` as a list of codes,
+`detail` as a list of values whose keys the run keeps once. Writes go by chunks — COPY on
+PostgreSQL, executemany on SQLite — each its own transaction, so that the run's progress is
+visible while it writes; a run that fails has its rows deleted.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+from django.db import connection, transaction
+
+from kechuang.programs.models import EvaluationResult
+from kechuang.rules import Spec
+
+CHUNK = 100_000
+COLUMNS = (
+    "run_id",
+    "enterprise_id",
+    "program",
+    "year",
+    "eligible",
+    "score",
+    "verdict",
+    "qualified_by",
+    "points",
+    "reasons",
+    "detail",
+    "stage",
+    "cohort",
+    "rank",
+    "cohort_size",
+    "percentile",
+    "tier",
+)
+TEXT = ("qualified_by", "stage", "cohort", "tier")  # NOT NULL text: empty, never null
+
+
+def detail_keys(result: pl.DataFrame) -> list[str]:
+    """The columns `explain` reads beyond the ones a result row has its own field for."""
+    return [
+        c
+        for c in result.columns
+        if c.startswith(("cond_", "option_", "value_")) or (c.startswith("points_") and "__" in c)
+    ]
+
+
+def _json(col: str, dtype: pl.DataType) -> pl.Expr:
+    """A column's values as JSON literals ("null" when empty)."""
+    c = pl.col(col)
+    if dtype == pl.String:
+        escaped = c.str.replace_all("\\", "\\\\", literal=True).str.replace_all(
+            '"', '\\"', literal=True
+        )
+        text = pl.concat_str(pl.lit('"'), escaped, pl.lit('"'))
+    elif dtype.is_float():
+        text = pl.when(c.is_finite()).then(c.round(6).cast(pl.String))
+    else:  # booleans print true/false, integers and decimals as numbers
+        text = c.cast(pl.String)
+    return text.fill_null("null")
+
+
+def _object(result: pl.DataFrame, names: dict[str, str]) -> pl.Expr:
+    """{key: value} of the given columns (column → key), as JSON text."""
+    if not names:
+        return pl.lit("{}")
+    parts: list[pl.Expr] = []
+    for i, (col, key) in enumerate(names.items()):
+        parts += [pl.lit(("{" if i == 0 else ",") + f'"{key}":'), _json(col, result.schema[col])]
+    return pl.concat_str([*parts, pl.lit("}")])
+
+
+def _array(result: pl.DataFrame, cols: list[str]) -> pl.Expr:
+    if not cols:
+        return pl.lit("[]")
+    items = [_json(c, result.schema[c]) for c in cols]
+    return pl.concat_str([pl.lit("["), pl.concat_str(items, separator=","), pl.lit("]")])
+
+
+def _reasons() -> pl.Expr:
+    codes = pl.col("reasons")
+    joined = pl.concat_str(pl.lit('["'), codes.list.join('","'), pl.lit('"]'))
+    return pl.when(codes.list.len() > 0).then(joined).otherwise(pl.lit("[]"))
+
+
+def result_table(
+    spec: Spec, result: pl.DataFrame, frame: pl.DataFrame, run_id: int
+) -> pl.DataFrame:
+    """One row per evaluated enterprise with the columns of EvaluationResult (COLUMNS)."""
+    group = list(spec.cohort.group_by) if spec.cohort else []
+    firms = frame.filter(pl.col("enterprise_id") != pl.col("enterprise_id").shift(1).fill_null(-1))
+    table = result.join(
+        firms.select("uscc", "enterprise_id", *group), on="uscc", how="left", maintain_order="left"
+    )
+    points = {c: c.removeprefix("points_") for c in spec.criterion_columns()}
+    score = pl.col("score")
+    if spec.cohort is not None:
+        keys = [pl.col(g) for g in group] + [pl.col("stage")]
+        scored = score.is_not_null() & pl.col("stage").is_not_null()
+        ranked = pl.when(scored).then(score)
+        cohort = [
+            pl.concat_str(keys, separator="|", ignore_nulls=True).fill_null("").alias("cohort"),
+            ranked.rank("min", descending=True).over(keys).cast(pl.Int64).alias("rank"),
+            ranked.count().over(keys).cast(pl.Int64).alias("cohort_size"),
+        ]
+        at_most = ranked.rank("max").over(keys).cast(pl.Float64)
+        share = (at_most * 100 / ranked.count().over(keys)).round(2)
+        cohort.append(pl.when(scored).then(share).alias("percentile"))
+    else:
+        cohort = [
+            pl.lit("").alias("cohort"),
+            pl.lit(None, pl.Int64).alias("rank"),
+            pl.lit(None, pl.Int64).alias("cohort_size"),
+            pl.lit(None, pl.Float64).alias("percentile"),
+        ]
+    table = table.with_columns(*cohort).with_columns(
+        pl.when(pl.col("rank").is_not_null()).then(pl.col("percentile")).alias("percentile")
+    )
+    out = table.select(
+        pl.lit(run_id, pl.Int64).alias("run_id"),
+        "enterprise_id",
+        pl.lit(spec.program).alias("program"),
+        pl.lit(spec.year, pl.Int64).alias("year"),
+        "eligible",
+        score.cast(pl.String).alias("score"),
+        "verdict",
+        pl.col("qualified_by").fill_null(""),
+        _object(table, points).alias("points"),
+        _reasons().alias("reasons"),
+        _array(table, detail_keys(result)).alias("detail"),
+        (pl.col("stage") if "stage" in table.columns else pl.lit(None, pl.String))
+        .fill_null("")
+        .alias("stage"),
+        "cohort",
+        "rank",
+        "cohort_size",
+        pl.col("percentile").cast(pl.String),
+        (pl.col("tier") if "tier" in table.columns else pl.lit(None, pl.String))
+        .fill_null("")
+        .alias("tier"),
+    )
+    missing = out.filter(pl.col("enterprise_id").is_null()).height
+    assert not missing, f"{missing} results have no enterprise in the frame"
+    return out
+
+
+def write(table: pl.DataFrame, progress: Callable[[int], None] | None = None) -> int:
+    """Insert `table` (COLUMNS, in order) into the result table; returns the rows written."""
+    qn = connection.ops.quote_name
+    name = qn(EvaluationResult._meta.db_table)
+    cols = ", ".join(qn(c) for c in COLUMNS)
+    done = 0
+    for chunk in table.iter_slices(CHUNK):
+        with transaction.atomic(), connection.cursor() as cur:
+            if connection.vendor == "postgresql":
+                buf = io.BytesIO()
+                chunk.write_csv(buf, include_header=False)
+                keep = ", ".join(qn(c) for c in TEXT)
+                sql = f"COPY {name} ({cols}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({keep}))"
+                with cur.cursor.copy(sql) as copy:
+                    copy.write(buf.getvalue())
+            else:
+                marks = ", ".join(["%s"] * len(COLUMNS))
+                cur.executemany(f"INSERT INTO {name} ({cols}) VALUES ({marks})", chunk.rows())
+        done += chunk.height
+        if progress is not None:
+            progress(done)
+    return done
+
+
+def explain_row(result: EvaluationResult, keys: list[str]) -> dict[str, Any]:
+    """The evaluated row `rules.explain` reads, rebuilt from a stored result."""
+    row: dict[str, Any] = dict(zip(keys, result.detail, strict=False))
+    row.update({f"points_{k}": v for k, v in (result.points or {}).items()})
+    score = result.score
+    if isinstance(score, Decimal) and score == score.to_integral_value():
+        score = Decimal(int(score))
+    row.update(
+        eligible=result.eligible,
+        score=score,
+        verdict=result.verdict,
+        qualified_by=result.qualified_by or None,
+        reasons=list(result.reasons or []),
+        stage=result.stage or None,
+        tier=result.tier or None,
+    )
+    return row
