@@ -274,3 +274,13 @@ def test_registration_number_is_unique(enterprise):
     TechContractFactory(number="23210101000007")
     with pytest.raises(IntegrityError), transaction.atomic():
         TechContractFactory(number="23210101000007")
+
+
+def test_two_seller_organisations_are_refused_before_the_database(province_admin, enterprise):
+    from tests.factories import InstitutionFactory
+
+    data = contract_data(enterprise, seller_institution=InstitutionFactory())
+    with pytest.raises(ValidationError) as exc:
+        services.contract_submit(actor=province_admin, data=data)
+    assert exc.value.message_dict["seller_name"] == ["卖方只能是一个登记机构"]
+    assert not TechContract.objects.exists()

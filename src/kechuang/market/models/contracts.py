@@ -358,6 +358,12 @@ class TechContract(TimeStampedModel):
             errors["valid_until"] = _("有效期至不能早于生效日期")
         if self.type == self.Type.LICENCE and self.licence_years == 0:
             errors["licence_years"] = _("许可年限须为正数")
+        if self.seller_enterprise_id and self.seller_institution_id:
+            errors["seller_name"] = _("卖方只能是一个登记机构")
+        if self.buyer_enterprise_id and self.buyer_institution_id:
+            errors["buyer_name"] = _("买方只能是一个登记机构")
+        if self.status == self.Status.REGISTERED and not (self.number and self.registered_on):
+            errors["number"] = _("已登记的合同须有登记号和登记日期")
         if errors:
             raise ValidationError(errors)
 
