@@ -184,3 +184,31 @@ def test_the_same_code_ties_whatever_the_name(issuer):
     assert found is not None and found.code == "solver_same_uscc"
     assert found.text() == f"揭榜方与发榜企业的统一社会信用代码相同({issuer.uscc})"
     assert affiliation.tie(issuer, uscc="", name="Another Name Ltd") is None
+
+
+def test_staff_keep_affiliations_in_the_admin_and_it_is_audited(client, challenge, issuer):
+    from django.contrib.contenttypes.models import ContentType
+
+    from kechuang.core.models import AuditEntry
+
+    staff = UserFactory(username="staff", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    subsidiary = EnterpriseFactory()
+    response = client.post(
+        "/admin/market/affiliation/add/",
+        {
+            "kind": "parent",
+            "first_uscc": issuer.uscc,
+            "first_name": issuer.name,
+            "second_uscc": subsidiary.uscc,
+            "second_name": subsidiary.name,
+            "note": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    link = Affiliation.objects.get()
+    ct = ContentType.objects.get_for_model(Affiliation)
+    [entry] = AuditEntry.objects.filter(content_type=ct, object_id=str(link.pk))
+    assert (entry.actor, entry.action, entry.source) == (staff, "create", "admin")
+    assert refused(user_of(subsidiary), challenge).code == "solver_affiliated"
+    assert client.get("/admin/market/affiliation/", {"q": issuer.name}).status_code == 200
