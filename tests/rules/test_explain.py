@@ -78,3 +78,19 @@ def test_gazelle_routes_are_listed():
         "a single venture investment of at least 10 M yuan: cannot be decided, missing "
         "largest single venture investment." in en
     )
+
+
+def test_innovation_points_explain_the_stage_the_list_and_each_indicator():
+    from tests.rules.test_cohort import IP, star
+
+    row = run(IP, star())[0]
+    en = explain(row, IP, "en")
+    assert en[0] == "Passed with 1,000 points, on the first list (top 5%)."
+    assert en[1] == (
+        "Stage: growth (by revenue); ranked against enterprises of the same "
+        "high-tech zone code and stage."
+    )
+    assert "R&D expense: 70 of 70 points for the stage (R&D expense is 5,000,000 yuan)." in en
+    zh = explain(row, IP, "zh-hans")
+    assert zh[0] == "评价通过：得分1,000分，列入第一梯队(前5%)。"
+    assert "研发费用：得70分（本阶段满分70分；研发费用为5,000,000元）。" in zh

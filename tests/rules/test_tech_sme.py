@@ -218,3 +218,14 @@ def test_the_2024_spec_reads_fiscal_2023():
     assert row["verdict"] == "fail"
     assert "missing:staff" in row["reasons"]
     assert one(spec_2024, year=2023)["verdict"] == "pass"
+
+
+def test_several_years_of_specs_in_one_call():
+    from kechuang.rules import evaluate_many
+    from tests.rules.helpers import frame_of
+
+    rows = [TECH_SME, {**TECH_SME, "year": 2023}]
+    results = evaluate_many([SPEC, load_program("tech-sme", 2024)], frame_of(rows))
+    assert sorted(results) == ["tech-sme/2023", "tech-sme/2024"]
+    assert results["tech-sme/2024"]["spec_version"].to_list() == ["tech-sme/2024.1"]
+    assert [r["verdict"][0] for r in results.values()] == ["pass", "pass"]
