@@ -8,6 +8,14 @@ import pytest
 from kechuang.core.models import User
 from kechuang.demo import builder
 from kechuang.demo.targets import DEFAULT_TARGETS, load
+from kechuang.market.models import (
+    Achievement,
+    AchievementTransfer,
+    ContractEvent,
+    RegistrationCounter,
+    TechContract,
+    TechDemand,
+)
 from kechuang.registry.models import (
     Award,
     Bank,
@@ -43,6 +51,12 @@ HASHED = (
     PlatformInvestment,
     Person,
     PlatformMember,
+    TechContract,
+    ContractEvent,
+    RegistrationCounter,
+    Achievement,
+    AchievementTransfer,
+    TechDemand,
 )
 
 

@@ -17,7 +17,15 @@ from django.utils.translation import gettext_lazy
 
 from kechuang.core import audit
 from kechuang.core.models import AuditEntry
-from kechuang.demo import bulk, organizations, people, platforms, users, yeardata
+from kechuang.demo import (
+    bulk,
+    market_stage,
+    organizations,
+    people,
+    platforms,
+    users,
+    yeardata,
+)
 from kechuang.demo.context import Context
 from kechuang.demo.enterprises import (
     AWARD_COLS,
@@ -106,6 +114,7 @@ def same_build(seed: int, scale: float, targets: Targets) -> DemoBuild | None:
 def clear() -> None:
     """Delete the registry rows a demo writes, its logins and its build records."""
     try:
+        market_stage.clear()  # refers to the registry
         for model in REGISTRY:
             model._default_manager.all().delete()
         # Children before parents: platforms protect the platforms built on them.
@@ -236,4 +245,5 @@ STAGES: tuple[tuple[Any, Callable[[Context], None]], ...] = (
     (gettext_lazy("平台人员"), people.generate),
     (gettext_lazy("服务机构"), organizations.service_institutions),
     (gettext_lazy("银行与网点"), organizations.banks),
+    (gettext_lazy("技术市场"), market_stage.generate),
 )
