@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from kechuang.rules import load_program, load_spec
+from kechuang.rules import SpecError, load_program, load_spec
 from tests.rules.helpers import one, run, yuan
 
 GAZELLE = load_program("gazelle", 2023)
@@ -316,3 +316,14 @@ def test_eaglet_unknown_routes_are_named_when_nothing_qualifies():
         "missing:provincial_award",
         "no_qualification",
     ]
+
+
+def test_a_growth_threshold_must_stay_within_exact_reach(tmp_path):
+    path = tmp_path / "2023.toml"
+    path.write_text(
+        CAGR_ONLY.replace('value = "0.2"', 'value = "0.123456789012"'), encoding="utf-8"
+    )
+    with pytest.raises(SpecError) as caught:
+        load_spec(path)
+    assert caught.value.where == "direct[0].test.value"
+    assert "too fine a threshold over 3 years" in caught.value.problem

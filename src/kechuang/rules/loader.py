@@ -290,9 +290,7 @@ class _Loader:
             if op in ("in", "not_in"):
                 raise self.fail(f"{where}.op", f"{op} needs a text measure; {measure} is a number")
             value = self.number(raw, path)
-            m = self.measures[measure]
-            if m.offset and value < -1:
-                raise self.fail(path, "a growth rate cannot be compared with less than -1")
+            self.check_threshold(self.measures[measure], value, path)
         elif vtype == "bool":
             if op not in ("==", "!=") or not isinstance(raw, bool):
                 raise self.fail(path, f"{measure} is a yes/no measure: use == or != with a boolean")
@@ -306,6 +304,16 @@ class _Loader:
         else:
             raise self.fail(path, f"{measure} is text: use ==, !=, in or not_in with strings")
         return Compare(measure, op, value)
+
+    def check_threshold(self, m: Measure, value: Fraction, where: str) -> None:
+        """Thresholds are compared on 128-bit integers: keep their powers within reach."""
+        p, q = value.numerator, value.denominator
+        if m.offset and value < -1:
+            raise self.fail(where, "a growth rate cannot be compared with less than -1")
+        if max(abs(p + q * m.offset), q) ** m.power > 10**20:
+            raise self.fail(
+                where, f"{value} is too fine a threshold over {m.power} years (use fewer decimals)"
+            )
 
     def measure_ref(self, table: dict[str, Any], key: str, where: str) -> str:
         name = str(self.get(table, key, where, (str,)))

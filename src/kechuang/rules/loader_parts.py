@@ -173,8 +173,7 @@ def bands(ld: _Loader, table: dict[str, Any], where: str, measure: str) -> tuple
         if points < 0:
             raise ld.fail(f"{path}.points", "must not be negative")
         low = ld.number(ld.get(band, "min", path, (int, float, str)), f"{path}.min")
-        if ld.measures[measure].offset and low < -1:
-            raise ld.fail(f"{path}.min", "a growth rate cannot be less than -1")
+        ld.check_threshold(ld.measures[measure], low, f"{path}.min")
         out.append(Band(low, points))
     if not out:
         raise ld.fail(f"{where}.bands", "needs at least one band")
