@@ -78,6 +78,7 @@ def test_unknown_headers_and_bad_values_name_row_and_column(tmp_path):
         [
             ["uscc", "year", "staff", "sales_revenue", "founded_on", "listed", "region_code"],
             [A, "2022", "12.5", "1e5", "2023-02-30", "maybe", "2101"],
+            [B, "2022", "1", "1000000000000000", "", "", ""],
             ["91110000600037341X", "22", "-1", "-3", "", "", ""],
         ],
     )
@@ -86,7 +87,7 @@ def test_unknown_headers_and_bad_values_name_row_and_column(tmp_path):
     errors = caught.value.errors
     assert "row 2, column staff (职工总数): '12.5' is not a whole number of at least 0" in errors
     assert (
-        "row 2, column sales_revenue (销售收入): '1e5' is not an amount in yuan of at least 0"
+        "row 2, column sales_revenue (销售收入): '1e5' is not an amount in yuan of at least 0 below 10^15"
         in errors
     )
     assert "row 2, column founded_on (成立日期): '2023-02-30' is not a date (YYYY-MM-DD)" in errors
@@ -97,11 +98,15 @@ def test_unknown_headers_and_bad_values_name_row_and_column(tmp_path):
         "row 2, column region_code (行政区划代码): '2101' is not a 6-digit GB/T 2260 code" in errors
     )
     assert (
-        "row 3, column uscc (统一社会信用代码): '91110000600037341X' is not a valid unified "
+        "row 4, column uscc (统一社会信用代码): '91110000600037341X' is not a valid unified "
         "social credit code (GB 32100)"
     ) in errors
-    assert "row 3, column year (年度): '22' is not a year between 1949 and 2100" in errors
-    assert "row 3, column staff (职工总数): '-1' is not a whole number of at least 0" in errors
+    assert "row 4, column year (年度): '22' is not a year between 1949 and 2100" in errors
+    assert (
+        "row 3, column sales_revenue (销售收入): '1000000000000000' is not an amount in yuan of "
+        "at least 0 below 10^15"
+    ) in errors
+    assert "row 4, column staff (职工总数): '-1' is not a whole number of at least 0" in errors
 
 
 def test_required_columns_and_duplicates(tmp_path):

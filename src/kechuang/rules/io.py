@@ -188,7 +188,9 @@ def _what(f: Field) -> str:
         "date": "is not a date (YYYY-MM-DD)",
         "int": "is not a year between 1949 and 2100",
         "count": "is not a whole number of at least 0",
-        "money": "is not an amount in yuan" + ("" if f.key in _SIGNED else " of at least 0"),
+        "money": "is not an amount in yuan"
+        + ("" if f.key in _SIGNED else " of at least 0")
+        + " below 10^15",
         "bool": "is not yes/no (1/0, true/false, 是/否)",
     }.get(f.kind, "is not valid")
 
@@ -199,7 +201,7 @@ def _parse_column(f: Field) -> tuple[pl.Expr, pl.Expr]:
     if f.kind == "money":
         plain = c.str.replace_all(",", "")
         sign = "-?" if f.key in _SIGNED else ""
-        ok = plain.str.contains(rf"^{sign}[0-9]+(\.[0-9]+)?$")
+        ok = plain.str.contains(rf"^{sign}[0-9]{{1,15}}(\.[0-9]+)?$")  # below 10^15 yuan
         money = pl.when(ok).then(_round_fen(plain)).cast(pl.Decimal(38, 2))
         return money, ~ok
     if f.kind in ("count", "int"):
