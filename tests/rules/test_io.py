@@ -87,8 +87,8 @@ def test_unknown_headers_and_bad_values_name_row_and_column(tmp_path):
     errors = caught.value.errors
     assert "row 2, column staff (职工总数): '12.5' is not a whole number of at least 0" in errors
     assert (
-        "row 2, column sales_revenue (销售收入): '1e5' is not an amount in yuan of at least 0 below 10^15"
-        in errors
+        "row 2, column sales_revenue (销售收入): '1e5' is not an amount in yuan of at least 0 "
+        "below 10^15" in errors
     )
     assert "row 2, column founded_on (成立日期): '2023-02-30' is not a date (YYYY-MM-DD)" in errors
     assert (
