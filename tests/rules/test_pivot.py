@@ -58,3 +58,16 @@ def test_empty_input_and_missing_keys():
         evaluate(SPECS[0], pl.DataFrame({"uscc": ["A"]}))
     with pytest.raises(InputError, match="must not be empty"):
         evaluate(SPECS[0], pl.DataFrame({"uscc": ["A", None], "year": [2022, 2022]}))
+
+
+def test_a_value_of_the_wrong_type_or_out_of_range_is_an_input_error():
+    from decimal import Decimal
+
+    huge = pl.DataFrame(
+        {"uscc": ["A"], "year": [2022], "sales_revenue": [Decimal("1e30")]},
+        schema={"uscc": pl.String, "year": pl.Int64, "sales_revenue": pl.Decimal(38, 2)},
+    )
+    with pytest.raises(InputError, match="out of range"):
+        evaluate(SPECS[0], huge)
+    with pytest.raises(InputError, match="wrong type"):
+        evaluate(SPECS[0], pl.DataFrame({"uscc": ["A"], "year": [2022], "staff": ["many"]}))

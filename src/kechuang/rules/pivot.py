@@ -47,7 +47,10 @@ def prepare(frame: pl.DataFrame | pl.LazyFrame, specs: Iterable[Spec]) -> pl.Dat
     plan = _Plan(list(specs))
     # One contiguous chunk per column (the in-memory engine keeps it so; the streaming one cuts
     # columns into morsels): gathers on a chunked column are three times slower.
-    long = normalise(frame).select("uscc", "year", *plan.fields).collect(engine="in-memory")
+    try:
+        long = normalise(frame).select("uscc", "year", *plan.fields).collect(engine="in-memory")
+    except pl.exceptions.PolarsError as exc:  # a cast that does not fit: text, overflow
+        raise InputError(f"the input has a value of the wrong type or out of range: {exc}") from exc
     long = long.rechunk()
     if long.select(pl.col("uscc").is_null().any() | pl.col("year").is_null().any()).item():
         raise InputError("uscc and year must not be empty")
