@@ -21,6 +21,7 @@ innovation points), `software_enterprise_cert`, `provincial_award`, `contest_pri
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -64,6 +65,12 @@ class Selection:
     active: tuple[int, int] | None = None
 
 
+def logged(cursor: Any, sql: str, params: Sequence[Any] = ()) -> Any:
+    """Log a COPY like any query (debug logs, query counts): it bypasses Django's cursor."""
+    debug = getattr(cursor, "debug_sql", None)
+    return debug(sql, params) if debug is not None else contextlib.nullcontext()
+
+
 def _pg() -> bool:
     return connection.vendor == "postgresql"
 
@@ -89,7 +96,8 @@ def _fetch(sql: str, params: Sequence[Any], schema: dict[str, Any]) -> pl.DataFr
     with connection.cursor() as cur:
         if _pg():
             buf = io.BytesIO()
-            with cur.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+            statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
+            with logged(cur, statement, params), cur.cursor.copy(statement, params) as copy:
                 for chunk in copy:
                     buf.write(chunk)
             if not buf.tell():

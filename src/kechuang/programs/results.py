@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 from django.db import connection, transaction
 
+from kechuang.programs.frames import logged
 from kechuang.programs.models import EvaluationResult
 from kechuang.rules import Spec
 
@@ -164,7 +165,7 @@ def write(table: pl.DataFrame, progress: Callable[[int], None] | None = None) ->
                 chunk.write_csv(buf, include_header=False)
                 keep = ", ".join(qn(c) for c in TEXT)
                 sql = f"COPY {name} ({cols}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({keep}))"
-                with cur.cursor.copy(sql) as copy:
+                with logged(cur, sql), cur.cursor.copy(sql) as copy:
                     copy.write(buf.getvalue())
             else:
                 marks = ", ".join(["%s"] * len(COLUMNS))
