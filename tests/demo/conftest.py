@@ -16,6 +16,16 @@ from kechuang.market.models import (
     TechContract,
     TechDemand,
 )
+from kechuang.programs.models import (
+    Admission,
+    AdmissionSerial,
+    ApplicationEvent,
+    EvaluationRegistration,
+    GradientApplication,
+    GradientCall,
+    GradientCertification,
+    TechSMEApplication,
+)
 from kechuang.registry.models import (
     Award,
     Bank,
@@ -57,6 +67,14 @@ HASHED = (
     Achievement,
     AchievementTransfer,
     TechDemand,
+    EvaluationRegistration,
+    TechSMEApplication,
+    Admission,
+    AdmissionSerial,
+    ApplicationEvent,
+    GradientCall,
+    GradientApplication,
+    GradientCertification,
 )
 
 

@@ -23,6 +23,7 @@ from kechuang.demo import (
     organizations,
     people,
     platforms,
+    programs_stage,
     users,
     yeardata,
 )
@@ -115,6 +116,7 @@ def clear() -> None:
     """Delete the registry rows a demo writes, its logins and its build records."""
     try:
         market_stage.clear()  # refers to the registry
+        programs_stage.clear()
         for model in REGISTRY:
             model._default_manager.all().delete()
         # Children before parents: platforms protect the platforms built on them.
@@ -246,4 +248,5 @@ STAGES: tuple[tuple[Any, Callable[[Context], None]], ...] = (
     (gettext_lazy("服务机构"), organizations.service_institutions),
     (gettext_lazy("银行与网点"), organizations.banks),
     (gettext_lazy("技术市场"), market_stage.generate),
+    (gettext_lazy("科技型中小企业与梯度培育"), programs_stage.generate),
 )

@@ -1,0 +1,276 @@
+"""The programs of the demo province: tech-SME evaluation registrations and admissions
+(F15, F16, F17) and gradient certifications (F18, F19).
+
+Counts of enterprises are multiplied by --scale like the enterprises themselves; at 1.0 they
+are the bulletin's. The services work one enterprise at a time (numbers locked per county),
+far too slow for tens of thousands of rows, so rows are written in bulk as the services
+would leave them: an admitted application, its admission with the county's next number and
+the validity the year's spec sets, the "admitted" event; the counties' serial counters are
+set past the numbers given out so that later admissions through the services continue them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from kechuang.demo.context import Context
+from kechuang.demo.firms import Firm
+from kechuang.programs import assessment, deadlines
+from kechuang.programs.models import (
+    Admission,
+    AdmissionSerial,
+    ApplicationEvent,
+    EvaluationRegistration,
+    GradientApplication,
+    GradientCall,
+    GradientCertification,
+    TechSMEApplication,
+)
+from kechuang.programs.models.common import Program
+
+MODELS: tuple[type[models.Model], ...] = (
+    ApplicationEvent,
+    GradientCertification,
+    GradientApplication,
+    GradientCall,
+    Admission,
+    AdmissionSerial,
+    TechSMEApplication,
+    EvaluationRegistration,
+)
+FIRST_REGISTRATION = dt.date(2017, 5, 1)  # the national evaluation service opened
+EMPTY = json.dumps({})  # JSON columns go to the database as text
+GRADIENT_COLS = (
+    "id",
+    "program",
+    "year",
+    "enterprise_id",
+    "call_id",
+    "status",
+    "applied_on",
+    "recommended_on",
+    "verdict",
+    "explanation",
+)
+CERT_COLS = (
+    "id",
+    "application_id",
+    "enterprise_id",
+    "program",
+    "year",
+    "filed_on",
+    "valid_from",
+    "valid_to",
+)
+Row = tuple[Any, ...]
+
+
+def clear() -> None:
+    for model in MODELS:
+        model._default_manager.all().delete()
+
+
+def scaled(ctx: Context, n: int) -> int:
+    return round(n * ctx.scale)
+
+
+def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
+    return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
+
+
+def generate(ctx: Context) -> None:
+    registered = registrations(ctx)
+    admissions(ctx, registered)
+    gradient(ctx)
+
+
+def registrations(ctx: Context) -> dict[int, dt.date]:
+    """Registrations by date: before the prior period's end, up to the period, in it."""
+    t = ctx.targets
+    rng = ctx.rng("registrations")
+    start, end = t.period.start, t.period.end
+    prior_end = dt.date(start.year - 1, 6, 30)
+    total, new = t.count("F16"), t.count("F15")
+    prior_total = int(t.prior["F16"])  # type: ignore[arg-type]
+    buckets = [
+        (FIRST_REGISTRATION, prior_end, scaled(ctx, prior_total)),
+        (prior_end + dt.timedelta(days=1), start - dt.timedelta(days=1), 0),
+        (start, end, scaled(ctx, new)),
+    ]
+    # The middle part is what is left, so the total at the end comes out at scale 1.0.
+    buckets[1] = (buckets[1][0], buckets[1][1], scaled(ctx, total - new - prior_total))
+    used: set[int] = set()
+    out: dict[int, dt.date] = {}
+    for first, last, n in buckets:
+        eligible = [f for f in ctx.firms if f.id not in used and f.founded <= last]
+        if n > len(eligible):
+            raise ValueError(f"{n} registrations wanted, {len(eligible)} enterprises eligible")
+        for f in rng.sample(eligible, n):
+            used.add(f.id)
+            out[f.id] = max(_day(rng, first, last), f.founded, first)
+    rows = ((i, firm, day) for i, (firm, day) in enumerate(sorted(out.items()), start=1))
+    ctx.insert(EvaluationRegistration, ("id", "enterprise_id", "registered_on"), rows)
+    return out
+
+
+def _valid_to(year: int) -> dt.date:
+    try:
+        spec_end = assessment.spec_for(Program.TECH_SME, year).valid_until
+    except ValidationError:
+        spec_end = None  # no spec of that year in the repository: the default applies
+    return deadlines.validity_end(year, spec_end)
+
+
+def admissions(ctx: Context, registered: dict[int, dt.date]) -> None:
+    """Admissions in the period (F17), the same period a year earlier, and the half between,
+    each in a few notice batches; only registered enterprises are admitted."""
+    t = ctx.targets
+    rng = ctx.rng("admissions")
+    year = t.period.year
+    plan = [
+        (year - 1, dt.date(year - 1, 1, 1), dt.date(year - 1, 6, 30), int(t.prior["F17"])),  # type: ignore[arg-type]
+        (year - 1, dt.date(year - 1, 7, 1), dt.date(year - 1, 12, 31), 0),
+        (year, t.period.start, t.period.end, t.count("F17")),
+    ]
+    plan[1] = (*plan[1][:3], int(t.param("admissions_h2", 1_650)))
+    county = {f.id: f.county for f in ctx.firms}
+    letter = str(deadlines.setting("number_letter"))
+    serials: dict[tuple[int, str], int] = {}
+    apps: list[Row] = []
+    adms: list[Row] = []
+    events: list[Row] = []
+    admitted: dict[int, set[int]] = {}
+    for ev_year, first, last, n in plan:
+        n = scaled(ctx, n)
+        batches = sorted({_day(rng, first + dt.timedelta(days=20), last) for _ in range(5)})
+        taken = admitted.setdefault(ev_year, set())
+        eligible = [e for e, d in registered.items() if d < first and e not in taken]
+        valid_to = _valid_to(ev_year)
+        for firm in sorted(rng.sample(eligible, n)):
+            taken.add(firm)
+            day = rng.choice(batches)
+            key = (ev_year, county[firm])
+            serials[key] = serials.get(key, 0) + 1
+            number = f"{ev_year:04d}{county[firm]}{letter}{serials[key]:07d}"
+            pk = len(apps) + 1
+            submitted = day - dt.timedelta(days=rng.randrange(30, 60))
+            apps.append(
+                (pk, firm, ev_year, "admitted", EMPTY, "pass", submitted, submitted, EMPTY, EMPTY)
+            )
+            adms.append(
+                (pk, pk, firm, ev_year, county[firm], serials[key], number, day, day, valid_to)
+            )
+            at = dt.datetime(day.year, day.month, day.day, 10, 0, tzinfo=dt.UTC)
+            data = json.dumps({"number": number, "valid_to": valid_to.isoformat()})
+            events.append((pk, firm, Program.TECH_SME, pk, "admitted", at, data))
+    ctx.insert(
+        TechSMEApplication,
+        (
+            "id",
+            "enterprise_id",
+            "year",
+            "status",
+            "figures",
+            "verdict",
+            "submitted_on",
+            "reviewed_on",
+            "result",
+            "explanation",
+        ),
+        apps,
+    )
+    ctx.insert(
+        Admission,
+        (
+            "id",
+            "application_id",
+            "enterprise_id",
+            "year",
+            "county_id",
+            "serial",
+            "number",
+            "admitted_on",
+            "valid_from",
+            "valid_to",
+        ),
+        adms,
+    )
+    ctx.insert(
+        ApplicationEvent,
+        ("id", "enterprise_id", "program", "tech_sme_id", "kind", "at", "data"),
+        events,
+    )
+    counters = ((i, y, c, last) for i, ((y, c), last) in enumerate(sorted(serials.items()), 1))
+    ctx.insert(AdmissionSerial, ("id", "year", "county_id", "last"), counters)
+
+
+def _certified(ctx: Context) -> list[tuple[str, int, int]]:
+    """(program, year, count) of certifications filed each year up to the period."""
+    t = ctx.targets
+    total = scaled(ctx, t.count("F18"))
+    unicorns = t.count("F19")
+    gazelle_share = float(t.param("gazelle_share", 0.27))
+    years = list(range(t.period.year - 4, t.period.year + 1))
+    weights = [1, 2, 3, 4, 2]  # the current year counts its first half only
+    rest = total - unicorns
+    gazelles = round(rest * gazelle_share)
+    out = []
+    for program, n in (("gazelle", gazelles), ("eaglet", rest - gazelles)):
+        share = [n * w // sum(weights) for w in weights]
+        share[-2] += n - sum(share)
+        out += [(program, y, k) for y, k in zip(years, share, strict=True)]
+    out.append(("unicorn", t.period.year, unicorns))
+    return out
+
+
+def gradient(ctx: Context) -> None:
+    """Calls, filed applications and certifications of 雏鹰, 瞪羚 and 独角兽."""
+    rng = ctx.rng("gradient")
+    end = ctx.targets.period.end
+    plan = _certified(ctx)
+    calls: dict[tuple[str, int], int] = {}
+    for program, year, _n in plan:
+        calls.setdefault((program, year), len(calls) + 1)
+    call_rows = [
+        (pk, program, year, dt.date(year, 3, 1), dt.date(year, 4, 15), dt.date(year, 5, 15))
+        for (program, year), pk in calls.items()
+    ]
+    ctx.insert(
+        GradientCall, ("id", "program", "year", "opens_on", "deadline", "recommend_by"), call_rows
+    )
+    pools: dict[str, list[Firm]] = {
+        "unicorn": [f for f in ctx.firms if f.unicorn],
+        "gazelle": [f for f in ctx.firms if f.fast],
+        "eaglet": [f for f in ctx.firms if not f.fast and not f.unicorn],
+    }
+    apps: list[Row] = []
+    certs: list[Row] = []
+    for program, year, n in plan:
+        chosen = {a[3] for a in apps if a[1] == program}
+        pool = [f for f in pools[program] if f.id not in chosen and f.founded.year < year]
+        if len(pool) < n:  # the fast growers run short at small scales
+            have = chosen | {f.id for f in pool}
+            pool += [f for f in ctx.firms if f.id not in have][: n - len(pool)]
+        for f in sorted(rng.sample(pool, n), key=lambda f: f.id):
+            pk = len(apps) + 1
+            applied = _day(rng, dt.date(year, 3, 1), dt.date(year, 4, 15))
+            filed = min(_day(rng, dt.date(year, 6, 1), dt.date(year, 6, 30)), end)
+            apps.append((pk, program, year, f.id, calls[(program, year)], "filed", applied))
+            valid_to = deadlines.gradient_valid_to(filed)
+            certs.append((pk, pk, f.id, program, year, filed, filed, valid_to))
+    ctx.insert(
+        GradientApplication,
+        GRADIENT_COLS,
+        ((*a, a[6] + dt.timedelta(days=20), "pass", EMPTY) for a in apps),
+    )
+    ctx.insert(
+        GradientCertification,
+        CERT_COLS,
+        certs,
+    )

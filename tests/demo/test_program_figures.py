@@ -1,0 +1,68 @@
+"""The programs of the demo province yield the bulletin's figures when the programs' own
+selectors are counted by date: tech-SME registrations (F15, F16) and admissions (F17),
+gradient certifications (F18, F19). Counts of enterprises scale with --scale."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kechuang.core.models import User
+from kechuang.programs import selectors
+from kechuang.programs.models import Admission, EvaluationRegistration
+from kechuang.programs.services.techsme import allocate_number
+from tests.demo.conftest import SCALE
+
+pytestmark = pytest.mark.django_db
+
+START, END = dt.date(2023, 1, 1), dt.date(2023, 6, 30)
+PRIOR_START, PRIOR_END = dt.date(2022, 1, 1), dt.date(2022, 6, 30)
+
+
+def scaled(n: object) -> int:
+    return round(int(n) * SCALE)  # type: ignore[call-overload]
+
+
+def province() -> User:
+    return User.objects.get(username="province")
+
+
+def test_registrations_new_and_total(demo, targets):
+    regs = selectors.registration_list(user=province())
+    assert regs.filter(registered_on__range=(START, END)).count() == scaled(targets.count("F15"))
+    assert regs.filter(registered_on__lte=PRIOR_END).count() == scaled(targets.prior["F16"])
+    # The total is the sum of its scaled parts: within rounding of the scaled figure.
+    assert abs(regs.filter(registered_on__lte=END).count() - targets.count("F16") * SCALE) <= 2
+    assert not regs.filter(registered_on__gt=END).exists()
+    for reg in regs.select_related("enterprise")[:50]:
+        assert reg.enterprise.founded_on is None or reg.registered_on >= reg.enterprise.founded_on
+
+
+def test_admissions_by_date_with_registration_numbers(demo, targets):
+    adms = selectors.admission_list(user=province())
+    assert adms.filter(admitted_on__range=(START, END)).count() == scaled(targets.count("F17"))
+    assert adms.filter(admitted_on__range=(PRIOR_START, PRIOR_END)).count() == scaled(
+        targets.prior["F17"]
+    )
+    registered = dict(EvaluationRegistration.objects.values_list("enterprise_id", "registered_on"))
+    for adm in Admission.objects.select_related("application").order_by("?")[:50]:
+        adm.full_clean()
+        assert adm.application.status == "admitted" and adm.application.year == adm.year
+        assert registered[adm.enterprise_id] < adm.admitted_on
+        assert adm.number.startswith(f"{adm.year}{adm.county_id}")
+        assert adm.application.events.get(kind="admitted").data["number"] == adm.number
+    # An admission through the services continues the county's series.
+    last = Admission.objects.filter(year=2023).order_by("-serial").first()
+    serial, number = allocate_number(2023, last.county_id)
+    assert serial == last.serial + 1 and not Admission.objects.filter(number=number).exists()
+
+
+def test_gradient_certifications_cumulative_and_unicorns(demo, targets):
+    certs = selectors.certification_list(user=province())
+    assert certs.filter(filed_on__lte=END).count() == scaled(targets.count("F18"))
+    assert certs.filter(program="unicorn", filed_on__lte=END).count() == targets.count("F19")
+    assert certs.filter(program="unicorn", filed_on__lt=START).count() == targets.prior["F19"]
+    assert {"eaglet", "gazelle", "unicorn"} == set(certs.values_list("program", flat=True))
+    for cert in certs.select_related("application")[:30]:
+        assert cert.application.status == "filed" and cert.valid_to > cert.valid_from
