@@ -7,14 +7,21 @@ import pytest
 
 from kechuang.core.models import User
 from kechuang.demo import builder
+from kechuang.demo.models import PointsPilotZone
 from kechuang.demo.targets import DEFAULT_TARGETS, load
 from kechuang.market.models import (
     Achievement,
     AchievementTransfer,
+    Challenge,
+    ChallengeListBatch,
     ContractEvent,
+    MarketEvent,
+    PlanProject,
     RegistrationCounter,
     TechContract,
     TechDemand,
+    TrainingAttendance,
+    TrainingSession,
 )
 from kechuang.programs.models import (
     Admission,
@@ -75,6 +82,13 @@ HASHED = (
     GradientCall,
     GradientApplication,
     GradientCertification,
+    PlanProject,
+    ChallengeListBatch,
+    Challenge,
+    MarketEvent,
+    TrainingSession,
+    TrainingAttendance,
+    PointsPilotZone,
 )
 
 

@@ -10,11 +10,12 @@ from decimal import Decimal
 import pytest
 
 from kechuang.core.models import User
-from kechuang.market import regnumber, stats
+from kechuang.market import counts, regnumber, stats
 from kechuang.market.models import (
     Achievement,
     AchievementTransfer,
     ContractEvent,
+    PlanProject,
     RegistrationCounter,
     TechContract,
     TechDemand,
@@ -94,3 +95,19 @@ def test_catalogue_and_demands_are_populated(demo):
     assert published.filter(ownership_granted=True).exists()
     assert published.filter(use_first_pay_later=True).exclude(licence_terms="").exists()
     assert TechDemand.objects.filter(is_public=True, status="open").exists()
+
+
+def test_projects_challenges_events_and_training_from_the_counts(demo, targets):
+    user = province()
+    assert counts.projects_approved(user=user, period=H1, kind="lab_major") == targets.count("F09")
+    assert counts.projects_approved(user=user, period=H1, kind="consortium") == targets.count("F21")
+    labs = PlanProject.objects.filter(kind="lab_major").values_list("platform__kind", flat=True)
+    assert set(labs) == {"provincial_lab"}
+    assert PlanProject.objects.filter(kind="lab_major").values(
+        "platform"
+    ).distinct().count() == targets.count("F03")
+    assert counts.challenges_published(user=user, period=H1) == targets.count("F22")
+    assert counts.events_held(user=user, period=H1) == targets.count("F29")
+    trained, cumulative = targets.parts("F33")
+    [row] = counts.training_counts(user=user, periods=[H1])
+    assert (row.trained, row.cumulative) == (trained, cumulative)

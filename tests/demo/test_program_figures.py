@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from kechuang.core.models import User
+from kechuang.demo.models import PointsPilotZone
 from kechuang.programs import selectors
 from kechuang.programs.models import Admission, EvaluationRegistration
 from kechuang.programs.services.techsme import allocate_number
@@ -66,3 +67,9 @@ def test_gradient_certifications_cumulative_and_unicorns(demo, targets):
     assert {"eaglet", "gazelle", "unicorn"} == set(certs.values_list("program", flat=True))
     for cert in certs.select_related("application")[:30]:
         assert cert.application.status == "filed" and cert.valid_to > cert.valid_from
+
+
+def test_ten_zones_pilot_innovation_points(demo, targets):
+    pilots = PointsPilotZone.objects.filter(since__lte=END)
+    assert pilots.count() == targets.count("F24")
+    assert pilots.filter(zone__level="national").exists()

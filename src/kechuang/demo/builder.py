@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from kechuang.core import audit
 from kechuang.core.models import AuditEntry
 from kechuang.demo import (
+    activities,
     bulk,
     market_stage,
     organizations,
@@ -115,7 +116,8 @@ def same_build(seed: int, scale: float, targets: Targets) -> DemoBuild | None:
 def clear() -> None:
     """Delete the registry rows a demo writes, its logins and its build records."""
     try:
-        market_stage.clear()  # refers to the registry
+        activities.clear()  # these refer to the registry
+        market_stage.clear()
         programs_stage.clear()
         for model in REGISTRY:
             model._default_manager.all().delete()
@@ -248,5 +250,6 @@ STAGES: tuple[tuple[Any, Callable[[Context], None]], ...] = (
     (gettext_lazy("服务机构"), organizations.service_institutions),
     (gettext_lazy("银行与网点"), organizations.banks),
     (gettext_lazy("技术市场"), market_stage.generate),
+    (gettext_lazy("项目、榜单、活动与培训"), activities.generate),
     (gettext_lazy("科技型中小企业与梯度培育"), programs_stage.generate),
 )
