@@ -63,6 +63,7 @@ class Row:
     public: bool = False
     consented_to: tuple[int, ...] = ()  # banks holding a consent in force
     flags: frozenset[str] = frozenset()
+    people: tuple[int, ...] = ()  # users tied to the row (an author, an assigned expert)
 
     @property
     def name(self) -> str:
@@ -89,6 +90,7 @@ class World:
             or ("zone" in labels and row.zone is not None and row.zone == user.zone_id)
             or ("own" in labels and org is not None and org in row.owners.get(role, ()))
             or ("consented" in labels and org in row.consented_to)
+            or ("people" in labels and user is not None and user.pk in row.people)
         )
 
 

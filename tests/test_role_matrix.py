@@ -37,6 +37,21 @@ from tests.market.matrix import (
     event_body,
     market_rows,
 )
+from tests.programs.matrix import (
+    ADM,
+    ADMY,
+    CALL,
+    CERT,
+    ENTRY,
+    GRA,
+    GRQ,
+    NOTICE,
+    OBJ,
+    REV,
+    TSA,
+    TSQ,
+    programs_rows,
+)
 from tests.role_matrix_probe import (
     CreateOf,
     DetailOf,
@@ -77,6 +92,7 @@ pytestmark = pytest.mark.django_db
 # enterprises that consented to its bank (in force today), public rows; combined with `|`.
 ALL, CITY, ZONE = frozenset({"all"}), frozenset({"city"}), frozenset({"zone"})
 OWN, CONS, PUB = frozenset({"own"}), frozenset({"consented"}), frozenset({"public"})
+PEOPLE = frozenset({"people"})  # the users tied to a row: an objector, an assigned expert
 NO: frozenset[str] = frozenset()
 
 
@@ -109,6 +125,19 @@ READ = {  #     province city      zone  enterprise institution service bank  ex
     MEVT: by_role(ALL,  CITY,       NO,   OWN,       OWN,       OWN,    OWN,  NO,    NO),
     BRK:  by_role(ALL,  CITY,       NO,   NO,        OWN,       OWN,    NO,   NO,    NO),
     TRN:  by_role(ALL,  CITY,       NO,   OWN,       OWN,       OWN,    OWN,  NO,    NO),
+    # evaluation programs
+    TSA:  by_role(ALL,  CITY,       ZONE, OWN,       NO,        NO,     NO,   NO,    NO),
+    TSQ:  by_role(ALL,  CITY,       ZONE, OWN,       NO,        NO,     NO,   NO,    NO),
+    ADM:  by_role(ALL,  CITY | PUB, ZONE | PUB, OWN | PUB, PUB, PUB,   PUB,  PUB,   PUB),
+    ADMY: by_role(PUB,  PUB,        PUB,  PUB,       PUB,       PUB,    PUB,  PUB,   PUB),
+    REV:  by_role(ALL,  CITY,       ZONE, OWN,       NO,        NO,     NO,   NO,    NO),
+    NOTICE: by_role(ALL, PUB,       PUB,  PUB,       PUB,       PUB,    PUB,  PUB,   PUB),
+    ENTRY: by_role(ALL, PUB,        PUB,  PUB,       PUB,       PUB,    PUB,  PUB,   PUB),
+    OBJ:  by_role(ALL,  CITY | PEOPLE, PEOPLE, PEOPLE, PEOPLE,  PEOPLE, PEOPLE, PEOPLE, NO),
+    GRA:  by_role(ALL,  CITY,       ZONE, OWN,       NO,        NO,     NO,   PEOPLE, NO),
+    GRQ:  by_role(ALL,  CITY,       ZONE, OWN,       NO,        NO,     NO,   PEOPLE, NO),
+    CALL: by_role(ALL,  PUB,        PUB,  PUB,       PUB,       PUB,    PUB,  PUB,   PUB),
+    CERT: by_role(ALL,  PUB,        PUB,  PUB,       PUB,       PUB,    PUB,  PUB,   PUB),
 }
 EDIT = {  #     province city      zone  enterprise institution service bank  expert anonymous
     ENT:  by_role(ALL,  CITY,       NO,   OWN,       NO,        NO,     NO,   NO,    NO),
@@ -127,6 +156,8 @@ ADMINS = frozenset({Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ZONE_ADMIN})
 CONTRACT_PARTIES = frozenset(
     {Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ENTERPRISE, Role.INSTITUTION}
 )
+PROVINCE = frozenset({Role.PROVINCE_ADMIN})
+ENTERPRISES = frozenset({Role.ENTERPRISE})
 
 
 CSV = "format=csv"
@@ -231,6 +262,40 @@ PAGES: dict[str, Spec] = {
     "market:training_create": CreateOf(ORGANISERS),
     "market:training_detail": DetailOf(TRN, login=True),
     "market:attendance_add": PostOnly(TRN),
+    # evaluation programs
+    "programs:techsme_list": ListOf(TSA, login=True),
+    "programs:techsme_register": CreateOf(ENTERPRISES),
+    "programs:techsme_assess": CreateOf(ENTERPRISES),
+    "programs:techsme_preview": PostOnly(TSA),
+    "programs:review_queue": ListOf(TSQ, login=True),
+    "programs:techsme_detail": DetailOf(TSA, login=True),
+    "programs:techsme_submit": PostOnly(TSA),
+    "programs:techsme_review": PostOnly(TSA),
+    "programs:techsme_admit": PostOnly(TSA),
+    "programs:admitted_public": ListOf(ADMY, query="year=2022"),
+    "programs:notice_list": ListOf(NOTICE),
+    "programs:notice_create": CreateOf(PROVINCE),
+    "programs:notice_detail": DetailOf(NOTICE),
+    "programs:notice_conclude": PostOnly(NOTICE),
+    "programs:objection_create": DetailOf(ENTRY, login=True),
+    "programs:objection_list": ListOf(OBJ, login=True),
+    "programs:objection_resolve": PostOnly(OBJ),
+    "programs:admission_list": ListOf(ADM),
+    "programs:admission_reevaluate": PostOnly(ADM),
+    "programs:admission_detail": DetailOf(ADM),
+    "programs:admission_revoke": PostOnly(ADM),
+    "programs:admission_spot_check": PostOnly(ADM),
+    "programs:revocation_list": ListOf(REV, login=True),
+    "programs:gradient_list": ListOf(GRA, login=True),
+    "programs:gradient_apply": CreateOf(ENTERPRISES),
+    "programs:recommendation_queue": ListOf(GRQ, login=True),
+    "programs:call_list": ListOf(CALL),
+    "programs:call_create": CreateOf(PROVINCE),
+    "programs:certification_list": ListOf(CERT),
+    "programs:gradient_detail": DetailOf(GRA, login=True),
+    "programs:gradient_recommend": PostOnly(GRA),
+    "programs:gradient_assign": PostOnly(GRA),
+    "programs:gradient_score": PostOnly(GRA),
 }
 SKIP_PREFIXES = {  # not walked at all
     "admin/": "the Django admin is for staff only; tests/registry/test_admin.py covers it",
@@ -299,6 +364,15 @@ API_OPERATIONS: dict[str, Spec] = {
     "market_broker_list": ListOf(BRK, login=True),
     "market_training_session_list": ListOf(TRN, login=True),
     "market_training_stats": LoggedIn(query="year=2023"),
+    "programs_application_list": ListOf(TSA, login=True),
+    "programs_application_detail": DetailOf(TSA, login=True),
+    "programs_admission_list": ListOf(ADM),
+    "programs_admission_detail": DetailOf(ADM),
+    "programs_notice_list": ListOf(NOTICE),
+    "programs_notice_detail": DetailOf(NOTICE),
+    "programs_gradient_list": ListOf(GRA, login=True),
+    "programs_gradient_detail": DetailOf(GRA, login=True),
+    "programs_certification_list": ListOf(CERT),
 }
 
 # --- enumerating the project ----------------------------------------------------------------
@@ -345,6 +419,7 @@ def world(settings) -> World:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     w = build_world()
     w.rows.update(market_rows(w))
+    w.rows.update(programs_rows(w))
     return w
 
 

@@ -224,3 +224,29 @@ def test_reevaluation_is_for_past_years_and_the_province(province_admin, city_ad
     with pytest.raises(PermissionDenied):
         techsme.mark_reevaluation(actor=city_admin, year=2023, on=D(2024, 1, 10))
     assert not Admission.objects.filter(reevaluation_due_on__isnull=False).exists()
+
+
+def test_concluding_a_notice_admits_all_but_the_contested(province_admin, bank_user):
+    from kechuang.programs.services import notice_publish, objection_raise
+
+    firms = [firm() for _ in range(3)]
+    apps = []
+    for e, u in firms:
+        app = assess(u, e)
+        app = techsme.submit(actor=u, application=app, on=D(2023, 9, 1))
+        apps.append(techsme.review(actor=province_admin, application=app, decision="pass"))
+    batch = notice_publish(
+        actor=province_admin,
+        program="tech-sme",
+        year=2023,
+        applications=apps,
+        starts_on=D(2023, 10, 16),
+    )
+    objection_raise(actor=bank_user, entry=apps[1].notice_entry, reason="存疑", on=D(2023, 10, 17))
+    with pytest.raises(PermissionDenied):
+        techsme.conclude_notice(actor=bank_user, batch=batch, on=AFTER_NOTICE)
+    done, left = techsme.conclude_notice(actor=province_admin, batch=batch, on=AFTER_NOTICE)
+    assert [a.application_id for a in done] == [apps[0].pk, apps[2].pk]
+    assert [entry.tech_sme_id for entry, _ in left] == [apps[1].pk]
+    batch.refresh_from_db()
+    assert batch.concluded_on is None  # one entry is still open

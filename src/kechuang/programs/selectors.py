@@ -120,8 +120,8 @@ def notice_entries(*, user: Any, batch: NoticeBatch) -> QuerySet[NoticeEntry]:
     return scoping.visible(batch.entries.select_related("region"), user)
 
 
-def notice_entry_get(*, user: Any, pk: int) -> NoticeEntry:
-    return scoping.visible(NoticeEntry.objects.select_related("batch"), user).get(pk=pk)
+def notice_entry_list(*, user: Any) -> QuerySet[NoticeEntry]:
+    return scoping.visible(NoticeEntry.objects.select_related("batch", "region"), user)
 
 
 def objection_list(*, user: Any) -> QuerySet[Objection]:

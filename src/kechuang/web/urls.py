@@ -11,4 +11,5 @@ urlpatterns = [
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("registry/", include("kechuang.registry.urls")),
     path("market/", include("kechuang.market.urls")),
+    path("programs/", include("kechuang.programs.urls")),
 ]

@@ -241,7 +241,8 @@ def conclude_notice(
 ) -> tuple[list[Any], list[Any]]:
     """Admit (or file) every entry of an ended notice that nothing stands against.
 
-    Returns (done, left): entries with pending objections are left for later.
+    Returns (done, left): `left` holds (entry, messages) of the entries that could not be
+    admitted yet, such as those with a pending objection.
     """
     from kechuang.programs.services import gradient
 
@@ -259,8 +260,8 @@ def conclude_notice(
                     done.append(admit(actor=actor, application=app, on=day, source=source))
                 else:
                     done.append(gradient.file(actor=actor, application=app, on=day, source=source))
-        except ValidationError:
-            left.append(entry)
+        except ValidationError as exc:
+            left.append((entry, exc.messages))
     if not left:
         before = audit.snapshot(batch)
         batch.concluded_on = day

@@ -1,0 +1,217 @@
+"""Forms of the program pages. They validate input; services decide and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.validators import MinValueValidator
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.core.models import User
+from kechuang.core.roles import Role
+from kechuang.programs.models import (
+    GRADIENT_CHOICES,
+    GradientCall,
+    Program,
+    Revocation,
+    SpotCheck,
+    TechSMEApplication,
+)
+from kechuang.registry.models import EnterpriseYear
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _label(name: str) -> Any:
+    return getattr(EnterpriseYear._meta.get_field(name), "verbose_name", name)
+
+
+_COUNTS = ("staff", "tech_staff", "ip_class1", "ip_class2")
+_MONEY = ("sales_revenue", "total_cost", "rd_expense", "total_assets")
+_FLAGS = ("national_award_top3", "provincial_rd_institution", "led_standard")
+_DECLARATIONS = ("abnormal_or_blacklisted", "major_incident")
+
+
+class SelfAssessmentForm(forms.Form):
+    """The figures of the last closed fiscal year that the tech-SME rules read."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in _COUNTS:
+            self.fields[name] = forms.IntegerField(
+                label=_label(name), min_value=0, required=name in ("staff", "tech_staff")
+            )
+        for name in _MONEY:
+            self.fields[name] = forms.DecimalField(
+                label=_label(name),
+                max_digits=18,
+                decimal_places=2,
+                validators=[MinValueValidator(0)],
+                help_text=_("元"),
+            )
+        self.fields["high_tech_cert_valid_to"] = forms.DateField(
+            label=_label("high_tech_cert_valid_to"),
+            required=False,
+            widget=DateInput(),
+            help_text=_("没有高新技术企业证书的留空"),
+        )
+        for name in (*_FLAGS, *_DECLARATIONS):
+            self.fields[name] = forms.BooleanField(label=_label(name), required=False)
+        self.fields["abnormal_or_blacklisted"].help_text = _("上年度或当年")
+        self.fields["major_incident"].help_text = _("上年度或当年")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        staff, tech = data.get("staff"), data.get("tech_staff")
+        if staff is not None and tech is not None and tech > staff:
+            self.add_error("tech_staff", _("科技人员数不能大于职工总数"))
+        cost, rd = data.get("total_cost"), data.get("rd_expense")
+        if cost is not None and rd is not None and rd > cost:
+            self.add_error("rd_expense", _("研发费用不能大于成本费用支出总额"))
+        for name in ("ip_class1", "ip_class2"):
+            if data.get(name) is None:
+                data[name] = 0
+        return data
+
+    def figures(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if v is not None}
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审查结论"),
+        choices=[("pass", _("通过")), ("return", _("退回修改")), ("reject", _("不通过"))],
+    )
+    reason = forms.CharField(
+        label=_("审查意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class NoticeForm(forms.Form):
+    title = forms.CharField(
+        label=_("公示名称"), max_length=200, required=False, help_text=_("留空则自动生成")
+    )
+    starts_on = forms.DateField(label=_("公示开始日期"), widget=DateInput())
+    applications: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("列入公示的申请"),
+        queryset=TechSMEApplication.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, ready: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["applications"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = ready
+
+
+class NoticeFilterForm(forms.Form):
+    program = forms.ChoiceField(label=_("项目"), choices=Program.choices)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+
+
+class ObjectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("异议内容"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("请写明异议的事实和依据;异议人信息仅供省科技厅核实"),
+    )
+
+
+class ResolveForm(forms.Form):
+    upheld = forms.TypedChoiceField(
+        label=_("处理结果"),
+        choices=[("1", _("异议成立")), ("0", _("异议不成立"))],
+        coerce=lambda v: v == "1",
+    )
+    note = forms.CharField(label=_("处理意见"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RevokeForm(forms.Form):
+    ground = forms.ChoiceField(label=_("撤销理由"), choices=Revocation.Ground.choices)
+    reason = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SpotCheckForm(forms.Form):
+    result = forms.ChoiceField(label=_("抽查结果"), choices=SpotCheck.Result.choices)
+    note = forms.CharField(
+        label=_("说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("不合格时必填;不合格将撤销入库登记编号"),
+    )
+
+
+class ReevaluateForm(forms.Form):
+    year = forms.IntegerField(label=_("评价年度"), min_value=2000, max_value=2100)
+
+
+class CallForm(forms.Form):
+    program = forms.ChoiceField(label=_("项目"), choices=GRADIENT_CHOICES)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    opens_on = forms.DateField(label=_("申报开始日期"), widget=DateInput())
+    deadline = forms.DateField(label=_("申报截止日期"), widget=DateInput())
+    recommend_by = forms.DateField(
+        label=_("推荐截止日期"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("留空则为申报截止后第3个工作日"),
+    )
+    reviewers = forms.IntegerField(
+        label=_("每项申报的评审专家数"), min_value=1, max_value=15, initial=1
+    )
+
+
+class ApplyForm(forms.Form):
+    call = forms.ModelChoiceField(label=_("申报通知"), queryset=GradientCall.objects.none())
+    statement = forms.CharField(
+        label=_("申报说明"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, calls: QuerySet[GradientCall], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["call"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = calls
+
+
+class RecommendForm(forms.Form):
+    recommended = forms.TypedChoiceField(
+        label=_("推荐意见"),
+        choices=[("1", _("推荐")), ("0", _("不予推荐"))],
+        coerce=lambda v: v == "1",
+    )
+    reason = forms.CharField(
+        label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AssignForm(forms.Form):
+    expert = forms.ModelChoiceField(
+        label=_("评审专家"),
+        queryset=User.objects.filter(role=Role.EXPERT, is_active=True).order_by("username"),
+    )
+
+
+class ScoreForm(forms.Form):
+    score = forms.DecimalField(
+        label=_("评分"), min_value=0, max_value=100, max_digits=5, decimal_places=2
+    )
+    recommended = forms.TypedChoiceField(
+        label=_("评审意见"),
+        choices=[("1", _("推荐认定")), ("0", _("不推荐"))],
+        coerce=lambda v: v == "1",
+    )
+    comment = forms.CharField(
+        label=_("评审意见说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ConfirmForm(forms.Form):
+    """A button with nothing to fill in."""

@@ -1,0 +1,193 @@
+"""Gradient-program pages: calls, applying, the city's recommendations, expert review."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kechuang.core.roles import Role
+from kechuang.core.scoping import role_of
+from kechuang.programs import forms, selectors
+from kechuang.programs.filters import GradientFilter
+from kechuang.programs.models import GradientApplication
+from kechuang.programs.services import gradient
+from kechuang.programs.views.common import act, is_province, paginate, sentences
+from kechuang.programs.views.techsme import _own_enterprise
+
+S = GradientApplication.Status
+
+
+def call_list(request: HttpRequest) -> HttpResponse:
+    """Calls are public announcements."""
+    return render(
+        request,
+        "programs/call_list.html",
+        {
+            "page": paginate(request, selectors.call_list(user=request.user)),
+            "today": timezone.localdate(),
+            "can_create": is_province(request),
+            "can_apply": role_of(request.user) == Role.ENTERPRISE,
+        },
+    )
+
+
+@login_required
+def call_create(request: HttpRequest) -> HttpResponse:
+    if not is_province(request):
+        raise PermissionDenied
+    form = forms.CallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            gradient.call_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("申报通知已发布"))
+            return redirect("programs:call_list")
+    return render(request, "programs/form.html", {"form": form, "title": _("发布申报通知")})
+
+
+@login_required
+def apply(request: HttpRequest) -> HttpResponse:
+    enterprise = _own_enterprise(request)
+    today = timezone.localdate()
+    calls = selectors.call_list(user=request.user).filter(opens_on__lte=today, deadline__gte=today)
+    form = forms.ApplyForm(request.POST or None, calls=calls, initial=request.GET or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            app = gradient.apply(
+                actor=request.user,
+                call=form.cleaned_data["call"],
+                enterprise=enterprise,
+                statement=form.cleaned_data["statement"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("申报已提交,等待所在市推荐"))
+            return redirect("programs:gradient_detail", pk=app.pk)
+    return render(request, "programs/form.html", {"form": form, "title": _("梯度培育申报")})
+
+
+@login_required
+def gradient_list(request: HttpRequest) -> HttpResponse:
+    filterset = GradientFilter(
+        request.GET or None, queryset=selectors.gradient_list(user=request.user)
+    )
+    return render(
+        request,
+        "programs/gradient_list.html",
+        {"filter": filterset, "page": paginate(request, filterset.qs), "title": _("梯度培育申报")},
+    )
+
+
+@login_required
+def recommendation_queue(request: HttpRequest) -> HttpResponse:
+    rows = selectors.recommendation_queue(user=request.user)
+    return render(
+        request,
+        "programs/gradient_list.html",
+        {"page": paginate(request, rows), "title": _("待推荐的申报"), "queue": True},
+    )
+
+
+def _app(request: HttpRequest, pk: int) -> GradientApplication:
+    return get_object_or_404(selectors.gradient_list(user=request.user), pk=pk)
+
+
+@login_required
+def gradient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    app = _app(request, pk)
+    reviews = selectors.reviews_of(user=request.user, application=app)
+    mine = reviews.filter(expert_id=request.user.pk, reviewed_on__isnull=True).first()
+    province = is_province(request)
+    return render(
+        request,
+        "programs/gradient_detail.html",
+        {
+            "app": app,
+            "sentences": sentences(app.explanation),
+            "events": selectors.events(user=request.user, application=app),
+            "deadline": selectors.recommend_deadline(app),
+            "reviews": reviews,
+            "entry": getattr(app, "notice_entry", None),
+            "certification": getattr(app, "certification", None),
+            "can_recommend": gradient.can_recommend(request.user, app) and app.status == S.APPLIED,
+            "can_assign": province and app.status in (S.RECOMMENDED, S.EXPERT_REVIEW),
+            "can_score": mine is not None and app.status == S.EXPERT_REVIEW,
+            "recommend_form": forms.RecommendForm(),
+            "assign_form": forms.AssignForm(),
+            "score_form": forms.ScoreForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def recommend(request: HttpRequest, pk: int) -> HttpResponse:
+    app = _app(request, pk)
+    return act(
+        request,
+        forms.RecommendForm(request.POST),
+        lambda data: gradient.recommend(
+            actor=request.user,
+            application=app,
+            recommended=data["recommended"],
+            reason=data["reason"],
+        ),
+        "programs:gradient_detail",
+        _("推荐意见已保存"),
+        pk=pk,
+    )
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    app = _app(request, pk)
+    return act(
+        request,
+        forms.AssignForm(request.POST),
+        lambda data: gradient.assign_expert(
+            actor=request.user, application=app, expert=data["expert"]
+        ),
+        "programs:gradient_detail",
+        _("已分配评审专家"),
+        pk=pk,
+    )
+
+
+@login_required
+@require_POST
+def score(request: HttpRequest, pk: int) -> HttpResponse:
+    app = _app(request, pk)
+    return act(
+        request,
+        forms.ScoreForm(request.POST),
+        lambda data: gradient.expert_review(
+            actor=request.user,
+            application=app,
+            score=data["score"],
+            recommended=data["recommended"],
+            comment=data["comment"],
+        ),
+        "programs:gradient_detail",
+        _("评审意见已提交"),
+        pk=pk,
+    )
+
+
+def certification_list(request: HttpRequest) -> HttpResponse:
+    """Enterprises holding a gradient status: public."""
+    rows = selectors.certification_list(user=request.user)
+    return render(
+        request,
+        "programs/certification_list.html",
+        {"page": paginate(request, rows), "today": timezone.localdate()},
+    )

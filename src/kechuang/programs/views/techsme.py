@@ -1,0 +1,236 @@
+"""Tech-SME pages: registration, the self-assessment with its live score, applications,
+the review queue and the decisions taken on an application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kechuang.core.roles import Role
+from kechuang.core.scoping import role_of
+from kechuang.programs import assessment, forms, selectors
+from kechuang.programs.filters import ApplicationFilter
+from kechuang.programs.models import TechSMEApplication
+from kechuang.programs.services import techsme
+from kechuang.programs.views.common import act, is_province, paginate, sentences
+from kechuang.registry.selectors import enterprise_get
+
+S = TechSMEApplication.Status
+
+
+def _own_enterprise(request: HttpRequest) -> Any:
+    """The enterprise of an enterprise user; other roles do not self-assess."""
+    user: Any = request.user
+    if role_of(user) != Role.ENTERPRISE or user.organization_id is None:
+        raise PermissionDenied
+    return enterprise_get(user=user, pk=user.organization_id)
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("year") or request.POST.get("year") or ""
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+
+
+def _application(request: HttpRequest, pk: int) -> TechSMEApplication:
+    return get_object_or_404(selectors.application_list(user=request.user), pk=pk)
+
+
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    rows = selectors.application_list(user=request.user).order_by("-year", "-id")
+    filterset = ApplicationFilter(request.GET or None, queryset=rows)
+    return render(
+        request,
+        "programs/application_list.html",
+        {
+            "filter": filterset,
+            "page": paginate(request, filterset.qs),
+            "is_enterprise": role_of(request.user) == Role.ENTERPRISE,
+            "title": _("科技型中小企业评价"),
+        },
+    )
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "programs/application_list.html",
+        {
+            "page": paginate(request, selectors.review_queue(user=request.user)),
+            "queue": True,
+            "title": _("形式审查"),
+        },
+    )
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    enterprise = _own_enterprise(request)
+    registration = selectors.registration_get(user=request.user, enterprise=enterprise)
+    if request.method == "POST" and registration is None:
+        try:
+            techsme.registration_create(actor=request.user, enterprise=enterprise)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已注册评价系统,请填写自评信息"))
+            return redirect("programs:techsme_assess")
+    return render(
+        request,
+        "programs/register.html",
+        {"enterprise": enterprise, "registration": registration},
+    )
+
+
+@login_required
+def assess(request: HttpRequest) -> HttpResponse:
+    enterprise = _own_enterprise(request)
+    if selectors.registration_get(user=request.user, enterprise=enterprise) is None:
+        messages.info(request, _("请先注册评价系统"))
+        return redirect("programs:techsme_register")
+    year = _year(request)
+    current = (
+        selectors.application_list(user=request.user)
+        .filter(enterprise=enterprise, year=year, status__in=TechSMEApplication.LIVE)
+        .first()
+    )
+    if current is not None and current.status not in TechSMEApplication.EDITABLE:
+        messages.info(request, _("本年度的评价信息表已提交"))
+        return redirect("programs:techsme_detail", pk=current.pk)
+    if current is not None:
+        initial, source = assessment.from_json(current.figures.get("values", {})), None
+    else:
+        initial, source = assessment.initial_figures(enterprise, year)
+    form = forms.SelfAssessmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            app = techsme.self_assess(
+                actor=request.user,
+                enterprise=enterprise,
+                year=year,
+                figures=form.figures(),
+                source_year=source,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("自评已保存"))
+            return redirect("programs:techsme_detail", pk=app.pk)
+    return render(
+        request,
+        "programs/assess.html",
+        {
+            "form": form,
+            "enterprise": enterprise,
+            "year": year,
+            "fiscal_year": year - 1,
+            "current": current,
+            "result": _preview(enterprise, year, initial) if initial else None,
+        },
+    )
+
+
+def _preview(enterprise: Any, year: int, figures: dict[str, Any]) -> dict[str, Any]:
+    try:
+        found = assessment.tech_sme(enterprise, year, figures)
+    except ValidationError as exc:
+        return {"error": " ".join(exc.messages)}
+    return {
+        "score": found.score,
+        "verdict": found.verdict,
+        "qualified_by": found.qualified_by,
+        "sentences": sentences(found.explanation),
+    }
+
+
+@login_required
+@require_POST
+def preview(request: HttpRequest) -> HttpResponse:
+    """The score and reasons of the figures as typed, evaluated without saving anything."""
+    enterprise = _own_enterprise(request)
+    form = forms.SelfAssessmentForm(request.POST)
+    context: dict[str, Any] = {"form": form}
+    if form.is_valid():
+        context["result"] = _preview(enterprise, _year(request), form.figures())
+    return render(request, "programs/_assessment.html", context)
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    app = _application(request, pk)
+    entry = getattr(app, "notice_entry", None)
+    admission = getattr(app, "admission", None)
+    province = is_province(request)
+    figures = assessment.from_json(app.figures.get("values", {}))
+    form = forms.SelfAssessmentForm()
+    return render(
+        request,
+        "programs/application_detail.html",
+        {
+            "app": app,
+            "figures": [(form.fields[k].label, figures.get(k)) for k in form.fields],
+            "sentences": sentences(app.explanation),
+            "events": selectors.events(user=request.user, application=app),
+            "deadline": selectors.review_deadline(app),
+            "entry": entry,
+            "admission": admission,
+            "can_edit": role_of(request.user) == Role.ENTERPRISE
+            and app.status in TechSMEApplication.EDITABLE,
+            "can_review": province and app.status == S.SUBMITTED,
+            "can_admit": province and app.status == S.IN_NOTICE,
+            "review_form": forms.ReviewForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    app = _application(request, pk)
+    return act(
+        request,
+        forms.ConfirmForm(request.POST),
+        lambda data: techsme.submit(actor=request.user, application=app),
+        "programs:techsme_detail",
+        _("评价信息表已提交,等待形式审查"),
+        pk=pk,
+    )
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    app = _application(request, pk)
+    return act(
+        request,
+        forms.ReviewForm(request.POST),
+        lambda data: techsme.review(
+            actor=request.user, application=app, decision=data["decision"], reason=data["reason"]
+        ),
+        "programs:techsme_detail",
+        _("形式审查结论已保存"),
+        pk=pk,
+    )
+
+
+@login_required
+@require_POST
+def admit(request: HttpRequest, pk: int) -> HttpResponse:
+    app = _application(request, pk)
+    return act(
+        request,
+        forms.ConfirmForm(request.POST),
+        lambda data: techsme.admit(actor=request.user, application=app),
+        "programs:techsme_detail",
+        _("已入库并赋予登记编号"),
+        pk=pk,
+    )
