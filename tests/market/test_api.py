@@ -8,7 +8,12 @@ from decimal import Decimal
 import pytest
 
 from kechuang.market.models import Achievement
-from tests.factories import AchievementFactory, EnterpriseFactory, TechContractFactory
+from tests.factories import (
+    AchievementFactory,
+    EnterpriseFactory,
+    TechContractFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/market"
@@ -64,3 +69,12 @@ def test_public_catalogue_anonymously(client, institution):
     assert [a["id"] for a in body["items"]] == [shown.pk]
     assert client.get(f"{API}/demands").status_code == 200
     assert client.get(f"{API}/transfers").status_code == 401
+
+
+@pytest.mark.django_db
+def test_stats_refuse_periods_without_a_prior_year(client):
+    client.force_login(UserFactory(username="stats-province", role="province_admin"))
+    for query in ("start=0001-01-01&end=2000-01-01", "start=2023-06-30&end=2023-01-01"):
+        assert client.get(f"/api/v1/market/contracts/stats?{query}").status_code == 422
+    ok = client.get("/api/v1/market/contracts/stats?start=2023-01-01&end=2023-06-30")
+    assert ok.status_code == 200

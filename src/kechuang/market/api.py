@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest
 from ninja import Path, Query, Router
@@ -169,6 +170,11 @@ def contract_stats(
     end: dt.date = EndQuery,
     by: list[Dimension] = ByQuery,
 ) -> Any:
+    # The comparison period lies a year earlier, so it must exist too.
+    if start.year <= dt.MINYEAR:
+        raise ValidationError({"start": ["起始日期过早 / start date too early"]})
+    if end < start:
+        raise ValidationError({"end": ["截止日期早于起始日期 / end date before start date"]})
     rows = stats.contract_stats(
         user=actor(request), period=stats.Period(start, end), by=list(dict.fromkeys(by))
     )
