@@ -114,7 +114,9 @@ def generate(ctx: Context) -> None:
     by_inst: dict[int, list[int]] = {}
     for a in achievements:
         by_inst.setdefault(a[1], []).append(a[0])  # type: ignore[arg-type]
-    ctx.insert(AchievementTransfer, TRANSFER_COLS, _transfers(ctx, insts, by_inst, made))
+    # A list, not a generator: it queries the DMTO contract, which COPY would not allow.
+    transfers = list(_transfers(ctx, insts, by_inst, made))
+    ctx.insert(AchievementTransfer, TRANSFER_COLS, transfers)
     ctx.insert(TechDemand, DEMAND_COLS, _demands(ctx, fields))
 
 
