@@ -233,3 +233,34 @@ def test_city_sees_recommendation_queue_with_deadline(city_admin, enterprise):
     assert 'id="recommend"' in detail.content.decode()
     other = UserFactory(role=Role.CITY_ADMIN, city_id="210200")
     assert login(other).get(reverse("programs:gradient_detail", args=[app.pk])).status_code == 404
+
+
+def test_assessment_defaults_to_the_latest_year_with_rules(registered, enterprise_user):
+    from kechuang.programs import assessment
+
+    assert assessment.default_year("tech-sme", D(2024, 5, 1)) == 2024
+    assert assessment.default_year("tech-sme", D(2031, 5, 1)) == max(
+        assessment.rule_years("tech-sme")
+    )
+    assert assessment.default_year("tech-sme", D(1999, 5, 1)) == 1999
+    page = login(enterprise_user).get(reverse("programs:techsme_assess")).content.decode()
+    latest = assessment.default_year("tech-sme", timezone.localdate())
+    assert f'name="year" value="{latest}"' in page
+
+
+def test_pages_render_in_english(in_notice, province_admin):
+    c = login(province_admin)
+    c.cookies["django_language"] = "en"
+    batch = in_notice.notice_entry.batch
+    for url in (
+        reverse("programs:techsme_detail", args=[in_notice.pk]),
+        reverse("programs:notice_detail", args=[batch.pk]),
+        reverse("programs:notice_list"),
+        reverse("programs:admission_list"),
+        reverse("programs:call_list"),
+    ):
+        response = c.get(url)
+        assert response.status_code == 200, url
+        assert '<html lang="en">' in response.content.decode()
+    detail = c.get(reverse("programs:techsme_detail", args=[in_notice.pk])).content.decode()
+    assert "Passed with 82 points (pass mark 60)." in detail

@@ -81,6 +81,18 @@ def spec_for(program: str, year: int) -> Spec:
         ) from exc
 
 
+def rule_years(program: str) -> list[int]:
+    from kechuang.programs.specs import catalogue
+
+    return catalogue().get(program, [])
+
+
+def default_year(program: str, today: dt.date) -> int:
+    """This year if its rules are out, else the latest earlier year that has rules."""
+    years = [y for y in rule_years(program) if y <= today.year]
+    return max(years) if years else today.year
+
+
 def to_json(values: dict[str, Any]) -> dict[str, Any]:
     """Typed figures as JSON: money as a decimal string, dates in ISO form."""
     out: dict[str, Any] = {}

@@ -36,7 +36,9 @@ def _own_enterprise(request: HttpRequest) -> Any:
 
 def _year(request: HttpRequest) -> int:
     raw = request.GET.get("year") or request.POST.get("year") or ""
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+        return int(raw)
+    return assessment.default_year("tech-sme", timezone.localdate())
 
 
 def _application(request: HttpRequest, pk: int) -> TechSMEApplication:
@@ -134,6 +136,7 @@ def assess(request: HttpRequest) -> HttpResponse:
             "year": year,
             "fiscal_year": year - 1,
             "current": current,
+            "years": assessment.rule_years("tech-sme"),
             "result": _preview(enterprise, year, initial) if initial else None,
         },
     )
