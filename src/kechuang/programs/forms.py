@@ -30,7 +30,6 @@ def _label(name: str) -> Any:
     return getattr(EnterpriseYear._meta.get_field(name), "verbose_name", name)
 
 
-_COUNTS = ("staff", "tech_staff", "ip_class1", "ip_class2")
 _MONEY = ("sales_revenue", "total_cost", "rd_expense", "total_assets")
 _FLAGS = ("national_award_top3", "provincial_rd_institution", "led_standard")
 _DECLARATIONS = ("abnormal_or_blacklisted", "major_incident")
@@ -41,18 +40,19 @@ class SelfAssessmentForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in _COUNTS:
-            self.fields[name] = forms.IntegerField(
-                label=_label(name), min_value=0, required=name in ("staff", "tech_staff")
-            )
-        for name in _MONEY:
-            self.fields[name] = forms.DecimalField(
-                label=_label(name),
-                max_digits=18,
-                decimal_places=2,
-                validators=[MinValueValidator(0)],
-                help_text=_("元"),
-            )
+        for name in ("staff", "tech_staff", *_MONEY, "ip_class1", "ip_class2"):
+            if name in _MONEY:
+                self.fields[name] = forms.DecimalField(
+                    label=_label(name),
+                    max_digits=18,
+                    decimal_places=2,
+                    validators=[MinValueValidator(0)],
+                    help_text=_("元"),
+                )
+            else:
+                self.fields[name] = forms.IntegerField(
+                    label=_label(name), min_value=0, required=name in ("staff", "tech_staff")
+                )
         self.fields["high_tech_cert_valid_to"] = forms.DateField(
             label=_label("high_tech_cert_valid_to"),
             required=False,
