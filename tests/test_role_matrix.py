@@ -19,8 +19,8 @@ from kechuang.api import api
 from kechuang.core.roles import Role
 from tests.factories import make_uscc
 from tests.market.matrix import (
-    BROKER_KEEPERS,
     BRK,
+    BROKER_KEEPERS,
     CBID,
     CCALL,
     CDEM,
@@ -52,6 +52,7 @@ from tests.programs.matrix import (
     TSQ,
     programs_rows,
 )
+from tests.programs.matrix_runs import CONSENT, POINTS, RES, RUN, SIM, runs_rows
 from tests.role_matrix_probe import (
     CreateOf,
     DetailOf,
@@ -138,6 +139,11 @@ READ = {  #     province city      zone  enterprise institution service bank  ex
     GRQ:  by_role(ALL,  CITY,       ZONE, OWN,       NO,        NO,     NO,   PEOPLE, NO),
     CALL: by_role(ALL,  PUB,        PUB,  PUB,       PUB,       PUB,    PUB,  PUB,   PUB),
     CERT: by_role(ALL,  PUB,        PUB,  PUB,       PUB,       PUB,    PUB,  PUB,   PUB),
+    # batch runs, results, simulations, innovation points for banks
+    RUN:  by_role(ALL,  CITY,       NO,   NO,        NO,        NO,     NO,   NO,    NO),
+    RES:  by_role(ALL,  CITY,       ZONE, OWN,       NO,        NO,     NO,   NO,    NO),
+    POINTS: by_role(NO, NO,         NO,   NO,        NO,        NO,     CONS, NO,    NO),
+    SIM:  by_role(ALL,  NO,         NO,   NO,        NO,        NO,     NO,   NO,    NO),
 }
 EDIT = {  #     province city      zone  enterprise institution service bank  expert anonymous
     ENT:  by_role(ALL,  CITY,       NO,   OWN,       NO,        NO,     NO,   NO,    NO),
@@ -296,6 +302,17 @@ PAGES: dict[str, Spec] = {
     "programs:gradient_recommend": PostOnly(GRA),
     "programs:gradient_assign": PostOnly(GRA),
     "programs:gradient_score": PostOnly(GRA),
+    "programs:run_list": ListOf(RUN, login=True),
+    "programs:run_create": CreateOf(REGISTRARS),
+    "programs:run_detail": DetailOf(RUN, login=True),
+    "programs:run_export": DetailOf(RUN, login=True),
+    "programs:my_results": CreateOf(ENTERPRISES),
+    "programs:sim_create": CreateOf(PROVINCE),
+    "programs:sim_detail": DetailOf(SIM, login=True),
+    "programs:sim_publish": PostOnly(SIM),
+    "programs:bank_points": ListOf(POINTS, login=True),
+    "programs:consents": CreateOf(ENTERPRISES),
+    "programs:consent_revoke": PostOnly(CONSENT),
 }
 SKIP_PREFIXES = {  # not walked at all
     "admin/": "the Django admin is for staff only; tests/registry/test_admin.py covers it",
@@ -373,6 +390,14 @@ API_OPERATIONS: dict[str, Spec] = {
     "programs_gradient_list": ListOf(GRA, login=True),
     "programs_gradient_detail": DetailOf(GRA, login=True),
     "programs_certification_list": ListOf(CERT),
+    "programs_run_list": ListOf(RUN, login=True),
+    "programs_run_create": CreateOf(
+        REGISTRARS, body=lambda n: {"program": "tech-sme", "year": 2023}
+    ),
+    "programs_run_detail": DetailOf(RUN, login=True),
+    "programs_run_results": DetailOf(RUN, login=True),
+    "programs_result_detail": DetailOf(RES, login=True),
+    "programs_bank_points": ListOf(POINTS, login=True),
 }
 
 # --- enumerating the project ----------------------------------------------------------------
@@ -420,6 +445,7 @@ def world(settings) -> World:
     w = build_world()
     w.rows.update(market_rows(w))
     w.rows.update(programs_rows(w))
+    w.rows.update(runs_rows(w))
     return w
 
 

@@ -173,3 +173,21 @@ def test_reading_takes_the_same_number_of_queries_for_one_firm_or_many(
         frame = registry_frame(Selection(city="210100"))
     assert frame.height == 30
     assert Region.objects.filter(code="SHENFU", level="reporting_unit").exists()
+
+
+@pytest.mark.parametrize("program", ["tech-sme", "gazelle", "unicorn", "innovation-points"])
+def test_reading_only_what_a_spec_needs_evaluates_the_same(db, program):
+    from kechuang.programs.frames import spec_fields
+    from kechuang.rules import evaluate, load_program
+
+    firms = province_firms()
+    e = firms["pass"]
+    Award.objects.create(enterprise=e, name="国家奖", level="national", year=2021, rank=1)
+    Incident.objects.create(enterprise=firms["low"], kind="safety", occurred_on=D(2023, 2, 1))
+    spec = load_program(program, 2023)
+    pruned = registry_frame(Selection(through=2023, fields=spec_fields(spec)))
+    assert pruned.columns == registry_frame().columns
+    wanted = spec_fields(spec)
+    yearly = [*EnterpriseYear.COUNTS, *EnterpriseYear.MONEY, *EnterpriseYear.SIGNED_MONEY]
+    assert {c for c in yearly if pruned[c].null_count() < pruned.height} <= wanted
+    assert_frame_equal(evaluate(spec, pruned), evaluate(spec, registry_frame()))

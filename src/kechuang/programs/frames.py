@@ -23,13 +23,15 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import polars as pl
-from django.db import connection
+from django.db import connection, connections
 
 from kechuang.registry.models import (
     Award,
@@ -39,8 +41,12 @@ from kechuang.registry.models import (
     ListEntry,
     StandardLed,
 )
-from kechuang.rules.fields import FIELDS
+from kechuang.rules import Spec
+from kechuang.rules.fields import BY_KEY, FIELDS
+from kechuang.rules.prepare import dtype, needs
 
+WORKERS = 3  # concurrent reads on PostgreSQL: the server formats rows on one core per COPY
+PARTS = 2  # the yearly figures are read in this many slices, side by side
 FACT_YEARS = 5  # awards and standards count "in the last five years" (rules.md §1)
 MONEY = (*EnterpriseYear.MONEY, *EnterpriseYear.SIGNED_MONEY)
 COUNTS = EnterpriseYear.COUNTS
@@ -56,13 +62,18 @@ class Selection:
 
     `city` is a reporting unit (a city code or SHENFU), `county` a county code; `through` is
     the last fiscal year read; `active` keeps only enterprises with figures for a year in
-    that range (an evaluation reads nobody who filed nothing in the years it looks at).
+    that range (an evaluation reads nobody who filed nothing in the years it looks at);
+    `fields` names the columns a spec reads: the others are not read and come out empty.
     """
 
     city: str | None = None
     county: str | None = None
     through: int | None = None
     active: tuple[int, int] | None = None
+    fields: frozenset[str] | None = None  # the columns wanted (None: all of COLUMNS)
+
+    def wants(self, *keys: str) -> bool:
+        return self.fields is None or any(k in self.fields for k in keys)
 
 
 def logged(cursor: Any, sql: str, params: Sequence[Any] = ()) -> Any:
@@ -75,20 +86,30 @@ def _pg() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _fen(column: str) -> str:
+def _money(column: str) -> str:
+    # PostgreSQL prints numeric exactly and Polars reads it as Decimal; SQLite keeps decimals
+    # as numbers, so it sends integer fen (rounding the product is exact to the fen).
+    return column if _pg() else f"CAST(ROUND({column} * 100) AS INTEGER)"
+
+
+def _money_type() -> Any:
+    return pl.Decimal(38, 2) if _pg() else pl.Int64
+
+
+def _as_yuan(name: str) -> pl.Expr:
     if _pg():
-        return f"ROUND({column} * 100)::bigint"
-    # SQLite keeps decimals as numbers; rounding the product is exact to the fen.
-    return f"CAST(ROUND({column} * 100) AS INTEGER)"
-
-
-def _flag(column: str) -> str:
-    return f"{column}::int" if _pg() else column
+        return pl.col(name)
+    fen = pl.col(name).cast(pl.Decimal(38, 0)) * pl.lit(Decimal("0.01"))
+    return fen.cast(pl.Decimal(38, 2)).alias(name)
 
 
 def _flag_type() -> Any:
-    # COPY prints booleans as t/f, so PostgreSQL sends them as 0/1; SQLite's driver as bools.
-    return pl.Int64 if _pg() else pl.Boolean
+    # COPY prints booleans as t/f; SQLite's driver returns bools.
+    return pl.String if _pg() else pl.Boolean
+
+
+def _as_bool(name: str) -> pl.Expr:
+    return (pl.col(name) == "t").alias(name) if _pg() else pl.col(name)
 
 
 def _fetch(sql: str, params: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
@@ -108,6 +129,23 @@ def _fetch(sql: str, params: Sequence[Any], schema: dict[str, Any]) -> pl.DataFr
         return pl.DataFrame(cur.fetchall(), schema=schema, orient="row")
 
 
+def _parallel(jobs: list[Callable[[], pl.DataFrame]]) -> list[pl.DataFrame]:
+    """Run the reads on connections of their own, side by side, when that sees the same rows:
+    on PostgreSQL and outside a transaction (inside one, other connections would not see what
+    it has written)."""
+    if not _pg() or connection.in_atomic_block or len(jobs) < 2:
+        return [job() for job in jobs]
+
+    def run(job: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+        try:
+            return job()
+        finally:
+            connections.close_all()  # this thread's connection
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        return list(pool.map(run, jobs))
+
+
 def _where(sel: Selection, alias: str) -> tuple[list[str], list[Any]]:
     where, params = [], []
     if sel.city:
@@ -119,50 +157,58 @@ def _where(sel: Selection, alias: str) -> tuple[list[str], list[Any]]:
     return where, params
 
 
+# Enterprise columns: (SQL, name in the frame, raw type, needed when the selection wants …).
+_FIRM: tuple[tuple[str, str, Any, tuple[str, ...]], ...] = (
+    ("e.uscc", "uscc", pl.String, ()),
+    ("e.name", "name", pl.String, ("name",)),
+    ("e.founded_on", "founded_on", pl.Date, ()),
+    ("e.region_id", "region_code", pl.String, ()),
+    ("e.industry_id", "industry_code", pl.String, ()),
+    ("e.city_id", "city_code", pl.String, ()),
+    ("CAST(e.zone_id AS TEXT)", "zone_code", pl.String, ()),
+    ("e.listing_status", "_listing", pl.String, ("listed",)),
+    ("e.listed_on", "_listed_on", pl.Date, ("listed",)),
+    ("e.high_tech_valid_from", "_cert_from", pl.Date, ("high_tech_cert_valid_to",)),
+    ("e.high_tech_valid_to", "_cert_to", pl.Date, ("high_tech_cert_valid_to",)),
+    ("e.rd_institution_level", "_rd_level", pl.String, ("provincial_rd_institution",)),
+    ("e.is_software_enterprise", "software_enterprise_cert", None, ("software_enterprise_cert",)),
+)
+
+
 def _enterprises(sel: Selection) -> pl.DataFrame:
     e = Enterprise._meta.db_table
     where, params = _where(sel, "e")
-    sql = (
-        "SELECT e.id, e.uscc, e.name, e.founded_on, e.region_id, e.industry_id, e.city_id, "
-        "CAST(e.zone_id AS TEXT), e.listing_status, e.listed_on, e.high_tech_valid_from, "
-        f"e.high_tech_valid_to, e.rd_institution_level, {_flag('e.is_software_enterprise')} "
-        f"FROM {e} e" + (" WHERE " + " AND ".join(where) if where else "")
+    cols = [c for c in _FIRM if not c[3] or sel.wants(*c[3])]
+    sql = f"SELECT e.id, {', '.join(c[0] for c in cols)} FROM {e} e" + (
+        " WHERE " + " AND ".join(where) if where else ""
     )
-    schema = {
-        "enterprise_id": pl.Int64,
-        "uscc": pl.String,
-        "name": pl.String,
-        "founded_on": pl.Date,
-        "region_code": pl.String,
-        "industry_code": pl.String,
-        "city_code": pl.String,
-        "zone_code": pl.String,
-        "_listing": pl.String,
-        "_listed_on": pl.Date,
-        "_cert_from": pl.Date,
-        "_cert_to": pl.Date,
-        "_rd_level": pl.String,
-        "software_enterprise_cert": _flag_type(),
-    }
+    schema = {"enterprise_id": pl.Int64} | {c[1]: c[2] or _flag_type() for c in cols}
     return _fetch(sql, params, schema)
 
 
-def _years(sel: Selection) -> pl.DataFrame:
+def _year_columns(sel: Selection) -> dict[str, Any]:
+    """The yearly columns to read, with their raw types."""
+    types: dict[str, Any] = {c: pl.Int64 for c in COUNTS} | {c: _money_type() for c in MONEY}
+    types |= {c: _flag_type() for c in FLAGS} | {"high_tech_cert_valid_to": pl.Date}
+    return {c: t for c, t in types.items() if sel.wants(c)}
+
+
+def _years(sel: Selection, part: int = 0, parts: int = 1) -> pl.DataFrame:
     y, e = EnterpriseYear._meta.db_table, Enterprise._meta.db_table
     where, params = _where(sel, "e")
     if sel.through is not None:
         where.append("y.year <= %s")
         params.append(sel.through)
-    cols = [f"y.{c}" for c in COUNTS] + [_fen(f"y.{c}") for c in MONEY]
-    cols += [_flag(f"y.{c}") for c in FLAGS] + ["y.high_tech_cert_valid_to"]
+    if parts > 1:
+        where.append(f"mod(y.enterprise_id, {parts}) = {part}")  # only on PostgreSQL
+    wanted = _year_columns(sel)
+    cols = ["y.enterprise_id", "y.year"]
+    cols += [_money(f"y.{c}") if c in MONEY else f"y.{c}" for c in wanted]
     join = f" JOIN {e} e ON e.id = y.enterprise_id" if sel.city or sel.county else ""
-    sql = f"SELECT y.enterprise_id, y.year, {', '.join(cols)} FROM {y} y{join}" + (
+    sql = f"SELECT {', '.join(cols)} FROM {y} y{join}" + (
         " WHERE " + " AND ".join(where) if where else ""
     )
-    schema: dict[str, Any] = {"enterprise_id": pl.Int64, "year": pl.Int64}
-    schema |= {c: pl.Int64 for c in (*COUNTS, *MONEY)} | {c: _flag_type() for c in FLAGS}
-    schema["high_tech_cert_valid_to"] = pl.Date
-    return _fetch(sql, params, schema)
+    return _fetch(sql, params, {"enterprise_id": pl.Int64, "year": pl.Int64, **wanted})
 
 
 def _facts(sel: Selection, model: type[Any], columns: str, schema: dict[str, Any]) -> pl.DataFrame:
@@ -175,48 +221,65 @@ def _facts(sel: Selection, model: type[Any], columns: str, schema: dict[str, Any
     return _fetch(sql, params, {"enterprise_id": pl.Int64, **schema})
 
 
-def _yuan(name: str) -> pl.Expr:
-    fen = pl.col(name).cast(pl.Decimal(38, 0)) * pl.lit(Decimal("0.01"))
-    return fen.cast(pl.Decimal(38, 2)).alias(name)
-
-
-def _fact_years(sel: Selection, horizon: int) -> pl.DataFrame:
-    """(enterprise_id, year) → the flags its dated facts give for that fiscal year."""
-    window = [pl.int_ranges(pl.col("y0"), pl.col("y0") + FACT_YEARS).alias("year")]
-    awards = _facts(
-        sel,
+# Tables of dated facts: (model, columns, raw types, the frame columns they fill).
+_FACTS: dict[str, tuple[Any, str, dict[str, Any], tuple[str, ...]]] = {
+    "award": (
         Award,
         "f.level, f.year, f.rank",
         {"level": pl.String, "y0": pl.Int64, "rank": pl.Int64},
-    )
-    awards = awards.with_columns(*window).explode("year")
-    national = (pl.col("level") == "national") & (pl.col("rank") <= 3)
-    parts = [
-        awards.group_by("enterprise_id", "year").agg(
-            national.any().alias("national_award_top3"),
-            pl.col("level").is_in(["national", "provincial"]).any().alias("provincial_award"),
-            pl.col("level").str.starts_with("contest_").any().alias("contest_prize"),
-        ),
-        _facts(sel, StandardLed, "f.year", {"y0": pl.Int64})
-        .with_columns(*window)
-        .explode("year")
-        .select("enterprise_id", "year", pl.lit(True).alias("led_standard")),
-        _facts(sel, ListEntry, "f.listed_on, f.removed_on", {"on": pl.Date, "off": pl.Date})
-        .with_columns(
-            pl.int_ranges(
-                pl.col("on").dt.year(),
-                pl.coalesce(pl.col("off").dt.year(), pl.lit(horizon)) + 1,
-                dtype=pl.Int64,
-            ).alias("year")
+        ("national_award_top3", "provincial_award", "contest_prize"),
+    ),
+    "standard": (StandardLed, "f.year", {"y0": pl.Int64}, ("led_standard",)),
+    "listing": (
+        ListEntry,
+        "f.listed_on, f.removed_on",
+        {"on": pl.Date, "off": pl.Date},
+        ("abnormal_or_blacklisted",),
+    ),
+    "incident": (Incident, "f.occurred_on", {"on": pl.Date}, ("major_incident",)),
+}
+
+
+def _fact_years(raw: dict[str, pl.DataFrame], horizon: int) -> pl.DataFrame:
+    """(enterprise_id, year) → the flags its dated facts give for that fiscal year."""
+    window = [pl.int_ranges(pl.col("y0"), pl.col("y0") + FACT_YEARS).alias("year")]
+    parts = []
+    if "award" in raw:
+        national = (pl.col("level") == "national") & (pl.col("rank") <= 3)
+        parts.append(
+            raw["award"]
+            .with_columns(*window)
+            .explode("year")
+            .group_by("enterprise_id", "year")
+            .agg(
+                national.any().alias("national_award_top3"),
+                pl.col("level").is_in(["national", "provincial"]).any().alias("provincial_award"),
+                pl.col("level").str.starts_with("contest_").any().alias("contest_prize"),
+            )
         )
-        .explode("year")
-        .select("enterprise_id", "year", pl.lit(True).alias("abnormal_or_blacklisted")),
-        _facts(sel, Incident, "f.occurred_on", {"on": pl.Date}).select(
-            "enterprise_id",
-            pl.col("on").dt.year().cast(pl.Int64).alias("year"),
-            pl.lit(True).alias("major_incident"),
-        ),
-    ]
+    if "standard" in raw:
+        parts.append(
+            raw["standard"]
+            .with_columns(*window)
+            .explode("year")
+            .select("enterprise_id", "year", pl.lit(True).alias("led_standard"))
+        )
+    if "listing" in raw:
+        last = pl.coalesce(pl.col("off").dt.year(), pl.lit(horizon)) + 1
+        parts.append(
+            raw["listing"]
+            .with_columns(pl.int_ranges(pl.col("on").dt.year(), last, dtype=pl.Int64).alias("year"))
+            .explode("year")
+            .select("enterprise_id", "year", pl.lit(True).alias("abnormal_or_blacklisted"))
+        )
+    if "incident" in raw:
+        parts.append(
+            raw["incident"].select(
+                "enterprise_id",
+                pl.col("on").dt.year().cast(pl.Int64).alias("year"),
+                pl.lit(True).alias("major_incident"),
+            )
+        )
     out = pl.DataFrame(schema={"enterprise_id": pl.Int64, "year": pl.Int64})
     for part in parts:
         part = part.drop_nulls("year").unique(["enterprise_id", "year"])
@@ -224,53 +287,73 @@ def _fact_years(sel: Selection, horizon: int) -> pl.DataFrame:
     return out
 
 
+def _empty(name: str) -> pl.Expr:
+    return pl.lit(None, dtype(BY_KEY[name])).alias(name)
+
+
 def registry_frame(selection: Selection | None = None) -> pl.DataFrame:
     """The long frame (one row per enterprise and fiscal year) of the selected enterprises.
 
-    Columns: `enterprise_id`, then the keys of `COLUMNS` with the engine's types; rows grouped
-    by enterprise, years rising, so the engine reads them block by block.
+    Columns: `enterprise_id`, then the keys of `COLUMNS` with the engine's types (those the
+    selection does not want are empty); rows grouped by enterprise, years rising, so the
+    engine reads them block by block.
     """
     sel = selection or Selection()
-    firms = _enterprises(sel)
-    years = _years(sel)
+    parts = PARTS if _pg() and not connection.in_atomic_block else 1
+    jobs: dict[str, Callable[[], pl.DataFrame]] = {"firms": partial(_enterprises, sel)}
+    jobs |= {f"years{i}": partial(_years, sel, i, parts) for i in range(parts)}
+    for name, (model, cols, schema, needs) in _FACTS.items():
+        if sel.wants(*needs):
+            jobs[name] = partial(_facts, sel, model, cols, schema)
+    read = dict(zip(jobs, _parallel(list(jobs.values())), strict=True))
+    firms = read["firms"]
+    years = pl.concat([read[f"years{i}"] for i in range(parts)])
     if sel.active is not None:
         lo, hi = sel.active
         filed = years.filter(pl.col("year").is_between(lo, hi)).select("enterprise_id").unique()
         years = years.join(filed, on="enterprise_id", how="semi")
     horizon = sel.through or int(years["year"].max() or 0)  # type: ignore[arg-type]
-    facts = _fact_years(sel, horizon)
+    facts = _fact_years({k: v for k, v in read.items() if k in _FACTS}, horizon)
     long = years.join(firms, on="enterprise_id", how="inner").join(
         facts, on=["enterprise_id", "year"], how="left", suffix="_fact"
     )
+    long = long.with_columns(
+        _as_bool(c) for c in (*FLAGS, "software_enterprise_cert") if c in long.columns
+    )
     year_end = pl.date(pl.col("year"), 12, 31)
-    listed_by = pl.col("_listing") == Enterprise.ListingStatus.LISTED
-    listed_by = listed_by & (pl.col("_listed_on").is_null() | (pl.col("_listed_on") <= year_end))
-    cert = pl.when(pl.col("_cert_from").is_null() | (pl.col("_cert_from") <= year_end)).then(
-        pl.col("_cert_to")
-    )
-    rd_level = pl.col("_rd_level").is_in(["provincial", "national"])
-
-    def fill(name: str, fallback: pl.Expr) -> pl.Expr:
-        return pl.coalesce(pl.col(name), fallback).alias(name)
-
-    def fact(name: str) -> pl.Expr:
-        return pl.when(pl.col(f"{name}_fact")).then(True)
-
-    flags = [pl.col(c).cast(pl.Boolean) for c in (*FLAGS, "software_enterprise_cert")]
-    long = long.with_columns(*flags)
+    fills: dict[str, pl.Expr] = {}
+    if "_listing" in long.columns:
+        listed = (pl.col("_listing") == Enterprise.ListingStatus.LISTED) & (
+            pl.col("_listed_on").is_null() | (pl.col("_listed_on") <= year_end)
+        )
+        fills["listed"] = listed
+    if "_cert_to" in long.columns:
+        issued = pl.col("_cert_from").is_null() | (pl.col("_cert_from") <= year_end)
+        fills["high_tech_cert_valid_to"] = pl.when(issued).then(pl.col("_cert_to"))
+    if "_rd_level" in long.columns:
+        rd_level = pl.col("_rd_level").is_in(["provincial", "national"])
+        fills["provincial_rd_institution"] = pl.when(rd_level).then(True)
+    for name in (
+        "national_award_top3",
+        "led_standard",
+        "abnormal_or_blacklisted",
+        "major_incident",
+    ):
+        if f"{name}_fact" in long.columns:
+            fills[name] = pl.when(pl.col(f"{name}_fact")).then(True)
     filled = long.with_columns(
-        fill("listed", listed_by),
-        fill("high_tech_cert_valid_to", cert),
-        fill("provincial_rd_institution", pl.when(rd_level).then(True)),
-        *[
-            fill(name, fact(name))
-            for name in (
-                "national_award_top3",
-                "led_standard",
-                "abnormal_or_blacklisted",
-                "major_incident",
-            )
-        ],
-        *[_yuan(c) for c in MONEY],
+        *[pl.coalesce(pl.col(name), fallback).alias(name) for name, fallback in fills.items()],
+        *[_as_yuan(c) for c in MONEY if c in long.columns],
     )
-    return filled.sort("enterprise_id", "year").select("enterprise_id", *COLUMNS)
+    present = set(filled.columns)
+    out = [pl.col(c) if c in present else _empty(c) for c in COLUMNS]
+    return filled.sort("enterprise_id", "year").select(pl.col("enterprise_id"), *out)
+
+
+def spec_fields(*specs: Spec) -> frozenset[str]:
+    """The columns the given specs read (the enterprise keys are always read)."""
+    wanted: set[str] = set()
+    for spec in specs:
+        by_year, latest = needs(spec)
+        wanted |= latest | {f for fields in by_year.values() for f in fields}
+    return frozenset(wanted)

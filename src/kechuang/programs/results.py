@@ -10,18 +10,21 @@ visible while it writes; a run that fails has its rows deleted.
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
 
 import polars as pl
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from kechuang.programs.frames import logged
 from kechuang.programs.models import EvaluationResult
 from kechuang.rules import Spec
 
 CHUNK = 100_000
+WRITERS = 2
 COLUMNS = (
     "run_id",
     "enterprise_id",
@@ -152,27 +155,50 @@ def result_table(
     return out
 
 
-def write(table: pl.DataFrame, progress: Callable[[int], None] | None = None) -> int:
-    """Insert `table` (COLUMNS, in order) into the result table; returns the rows written."""
+def _write_chunk(chunk: pl.DataFrame) -> None:
     qn = connection.ops.quote_name
     name = qn(EvaluationResult._meta.db_table)
     cols = ", ".join(qn(c) for c in COLUMNS)
+    with transaction.atomic(), connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            buf = io.BytesIO()
+            chunk.write_csv(buf, include_header=False)
+            keep = ", ".join(qn(c) for c in TEXT)
+            sql = f"COPY {name} ({cols}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({keep}))"
+            with logged(cur, sql), cur.cursor.copy(sql) as copy:
+                copy.write(buf.getvalue())
+        else:
+            marks = ", ".join(["%s"] * len(COLUMNS))
+            cur.executemany(f"INSERT INTO {name} ({cols}) VALUES ({marks})", chunk.rows())
+
+
+def write(table: pl.DataFrame, progress: Callable[[int], None] | None = None) -> int:
+    """Insert `table` (COLUMNS, in order) into the result table; returns the rows written.
+
+    On PostgreSQL outside a transaction, chunks go in side by side on connections of their own
+    (the server spends a core per COPY on parsing, JSON and indexes)."""
+    chunks = list(table.iter_slices(CHUNK))
     done = 0
-    for chunk in table.iter_slices(CHUNK):
-        with transaction.atomic(), connection.cursor() as cur:
-            if connection.vendor == "postgresql":
-                buf = io.BytesIO()
-                chunk.write_csv(buf, include_header=False)
-                keep = ", ".join(qn(c) for c in TEXT)
-                sql = f"COPY {name} ({cols}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({keep}))"
-                with logged(cur, sql), cur.cursor.copy(sql) as copy:
-                    copy.write(buf.getvalue())
-            else:
-                marks = ", ".join(["%s"] * len(COLUMNS))
-                cur.executemany(f"INSERT INTO {name} ({cols}) VALUES ({marks})", chunk.rows())
-        done += chunk.height
-        if progress is not None:
-            progress(done)
+    lock = threading.Lock()
+
+    def one(chunk: pl.DataFrame, own_connection: bool) -> None:
+        nonlocal done
+        try:
+            _write_chunk(chunk)
+            with lock:
+                done += chunk.height
+                if progress is not None:
+                    progress(done)
+        finally:
+            if own_connection:
+                connections.close_all()  # this thread's connection
+
+    if connection.vendor != "postgresql" or connection.in_atomic_block or len(chunks) < 2:
+        for chunk in chunks:
+            one(chunk, False)
+    else:
+        with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+            list(pool.map(lambda c: one(c, True), chunks))
     return done
 
 

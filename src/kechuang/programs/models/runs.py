@@ -168,14 +168,25 @@ class EvaluationResult(models.Model):
     """One enterprise's result in a run. `points` holds each criterion's points (for
     innovation points, the per-indicator breakdown); `detail` what explanations read."""
 
+    # A run writes a row per enterprise of the province in one go: a database-side check of
+    # each row's keys would cost more than the write itself. The rows are written only for
+    # the run and the enterprises just read, and the ORM's cascade deletes them with either.
+    # The composite indexes below serve the lookups by run and by enterprise.
     run = models.ForeignKey(
-        EvaluationRun, verbose_name=_("批量评价"), on_delete=models.CASCADE, related_name="results"
+        EvaluationRun,
+        verbose_name=_("批量评价"),
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_constraint=False,
+        db_index=False,
     )
     enterprise = models.ForeignKey(
         "registry.Enterprise",
         verbose_name=_("企业"),
         on_delete=models.CASCADE,
         related_name="evaluation_results",
+        db_constraint=False,
+        db_index=False,
     )
     program = models.CharField(_("项目"), max_length=40)
     year = models.PositiveSmallIntegerField(_("年度"))

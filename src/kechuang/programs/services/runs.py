@@ -27,9 +27,9 @@ from kechuang.core import audit, scoping
 from kechuang.core.models import AuditEntry, Region
 from kechuang.core.roles import Role
 from kechuang.programs import results, specs
-from kechuang.programs.frames import Selection, registry_frame
+from kechuang.programs.frames import Selection, registry_frame, spec_fields
 from kechuang.programs.models import EvaluationResult, EvaluationRun
-from kechuang.rules import SpecError, evaluate, load_spec
+from kechuang.rules import Spec, SpecError, evaluate, load_spec
 
 Progress = Callable[[str, int, int], None]
 PROGRESS_EVERY = 0.5  # seconds between progress writes of one stage
@@ -165,10 +165,15 @@ def _in_thread(run_id: int) -> None:
         connections.close_all()
 
 
-def _selection(run: EvaluationRun, reads: tuple[int, ...]) -> Selection:
+def _selection(run: EvaluationRun, spec: Spec) -> Selection:
     county = run.region_id if run.region and not run.region.is_reporting_unit else None
+    reads = spec.reads
     return Selection(
-        city=run.city_id, county=county, through=run.year, active=(min(reads), max(reads))
+        city=run.city_id,
+        county=county,
+        through=run.year,
+        active=(min(reads), max(reads)),
+        fields=spec_fields(spec),
     )
 
 
@@ -194,7 +199,7 @@ def execute(run_id: int, progress: Progress | None = None, keep_result: bool = F
         spec = specs.load_text(run.spec_text)
         stage(EvaluationRun.Stage.READING)
         mark = time.monotonic()
-        frame = registry_frame(_selection(run, spec.reads))
+        frame = registry_frame(_selection(run, spec))
         timings["read"] = time.monotonic() - mark
         firms = frame["enterprise_id"].n_unique() if frame.height else 0
         stage(EvaluationRun.Stage.EVALUATING, 0, firms)

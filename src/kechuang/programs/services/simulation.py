@@ -20,7 +20,7 @@ from kechuang.core import audit, scoping
 from kechuang.core.models import AuditEntry, Industry, Region
 from kechuang.core.roles import Role
 from kechuang.programs import specs
-from kechuang.programs.frames import Selection, registry_frame
+from kechuang.programs.frames import Selection, registry_frame, spec_fields
 from kechuang.programs.models import Simulation, SpecVersion
 from kechuang.rules import SpecError, simulate
 
@@ -88,7 +88,8 @@ def simulation_run(*, actor: Any, program: str, year: int, text: str) -> Simulat
         raise ValidationError({"spec": specs.spec_error_text(exc)}, code="spec") from exc
     edited = parse(program, year, text)
     reads = (*base.spec.reads, *edited.reads)
-    frame = registry_frame(Selection(through=year, active=(min(reads), max(reads))))
+    wanted = spec_fields(base.spec, edited) | {"name"}
+    frame = registry_frame(Selection(through=year, active=(min(reads), max(reads)), fields=wanted))
     outcome = simulate(base.spec, edited, frame)
     firms = frame.filter(
         pl.col("enterprise_id") != pl.col("enterprise_id").shift(1).fill_null(-1)
