@@ -302,8 +302,8 @@ def registry_frame(selection: Selection | None = None) -> pl.DataFrame:
     parts = PARTS if _pg() and not connection.in_atomic_block else 1
     jobs: dict[str, Callable[[], pl.DataFrame]] = {"firms": partial(_enterprises, sel)}
     jobs |= {f"years{i}": partial(_years, sel, i, parts) for i in range(parts)}
-    for name, (model, cols, schema, needs) in _FACTS.items():
-        if sel.wants(*needs):
+    for name, (model, cols, schema, wanted) in _FACTS.items():
+        if sel.wants(*wanted):
             jobs[name] = partial(_facts, sel, model, cols, schema)
     read = dict(zip(jobs, _parallel(list(jobs.values())), strict=True))
     firms = read["firms"]
