@@ -175,19 +175,30 @@ def test_reading_takes_the_same_number_of_queries_for_one_firm_or_many(
     assert Region.objects.filter(code="SHENFU", level="reporting_unit").exists()
 
 
-@pytest.mark.parametrize("program", ["tech-sme", "gazelle", "unicorn", "innovation-points"])
+@pytest.mark.parametrize(
+    "program", ["tech-sme", "gazelle", "unicorn", "eaglet", "innovation-points"]
+)
 def test_reading_only_what_a_spec_needs_evaluates_the_same(db, program):
-    from kechuang.programs.frames import spec_fields
+    from kechuang.programs.frames import for_specs
     from kechuang.rules import evaluate, load_program
 
     firms = province_firms()
     e = firms["pass"]
     Award.objects.create(enterprise=e, name="国家奖", level="national", year=2021, rank=1)
     Incident.objects.create(enterprise=firms["low"], kind="safety", occurred_on=D(2023, 2, 1))
+    # Older years: what a spec reads as "latest" may only be known there.
+    _filed(firms["near"], 2018, high_tech_cert_valid_to=D(2024, 1, 1), led_standard=True)
+    _filed(firms["low"], 2017, staff=3, sales_revenue=Decimal("9.00"))
+    _filed(EnterpriseFactory(name="只有旧数据"), 2016, staff=5, led_standard=True)
     spec = load_program(program, 2023)
-    pruned = registry_frame(Selection(through=2023, fields=spec_fields(spec)))
+    selection = for_specs(spec)
+    assert selection.since == min(spec.reads) and selection.through == 2023
+    pruned = registry_frame(selection)
     assert pruned.columns == registry_frame().columns
-    wanted = spec_fields(spec)
+    wanted = selection.fields or frozenset()
     yearly = [*EnterpriseYear.COUNTS, *EnterpriseYear.MONEY, *EnterpriseYear.SIGNED_MONEY]
     assert {c for c in yearly if pruned[c].null_count() < pruned.height} <= wanted
-    assert_frame_equal(evaluate(spec, pruned), evaluate(spec, registry_frame()))
+    old = pruned.filter(pl.col("year") < min(spec.reads))
+    assert old["staff"].null_count() == old.height  # earlier years: "latest" columns only
+    full = registry_frame(Selection(through=2023, active=selection.active))
+    assert_frame_equal(evaluate(spec, pruned), evaluate(spec, full))

@@ -23,15 +23,13 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 import polars as pl
-from django.db import connection, connections
+from django.db import connection
 
 from kechuang.registry.models import (
     Award,
@@ -45,8 +43,6 @@ from kechuang.rules import Spec
 from kechuang.rules.fields import BY_KEY, FIELDS
 from kechuang.rules.prepare import dtype, needs
 
-WORKERS = 3  # concurrent reads on PostgreSQL: the server formats rows on one core per COPY
-PARTS = 2  # the yearly figures are read in this many slices, side by side
 FACT_YEARS = 5  # awards and standards count "in the last five years" (rules.md §1)
 MONEY = (*EnterpriseYear.MONEY, *EnterpriseYear.SIGNED_MONEY)
 COUNTS = EnterpriseYear.COUNTS
@@ -64,6 +60,8 @@ class Selection:
     the last fiscal year read; `active` keeps only enterprises with figures for a year in
     that range (an evaluation reads nobody who filed nothing in the years it looks at);
     `fields` names the columns a spec reads: the others are not read and come out empty.
+    Years before `since` are read only for the `latest` columns (a spec reads those as the
+    latest value known, whatever its year), and only where one of them is known.
     """
 
     city: str | None = None
@@ -71,6 +69,8 @@ class Selection:
     through: int | None = None
     active: tuple[int, int] | None = None
     fields: frozenset[str] | None = None  # the columns wanted (None: all of COLUMNS)
+    since: int | None = None
+    latest: frozenset[str] = frozenset()
 
     def wants(self, *keys: str) -> bool:
         return self.fields is None or any(k in self.fields for k in keys)
@@ -129,23 +129,6 @@ def _fetch(sql: str, params: Sequence[Any], schema: dict[str, Any]) -> pl.DataFr
         return pl.DataFrame(cur.fetchall(), schema=schema, orient="row")
 
 
-def _parallel(jobs: list[Callable[[], pl.DataFrame]]) -> list[pl.DataFrame]:
-    """Run the reads on connections of their own, side by side, when that sees the same rows:
-    on PostgreSQL and outside a transaction (inside one, other connections would not see what
-    it has written)."""
-    if not _pg() or connection.in_atomic_block or len(jobs) < 2:
-        return [job() for job in jobs]
-
-    def run(job: Callable[[], pl.DataFrame]) -> pl.DataFrame:
-        try:
-            return job()
-        finally:
-            connections.close_all()  # this thread's connection
-
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        return list(pool.map(run, jobs))
-
-
 def _where(sel: Selection, alias: str) -> tuple[list[str], list[Any]]:
     where, params = [], []
     if sel.city:
@@ -193,22 +176,39 @@ def _year_columns(sel: Selection) -> dict[str, Any]:
     return {c: t for c, t in types.items() if sel.wants(c)}
 
 
-def _years(sel: Selection, part: int = 0, parts: int = 1) -> pl.DataFrame:
+def _years(sel: Selection) -> pl.DataFrame:
     y, e = EnterpriseYear._meta.db_table, Enterprise._meta.db_table
     where, params = _where(sel, "e")
     if sel.through is not None:
         where.append("y.year <= %s")
         params.append(sel.through)
-    if parts > 1:
-        where.append(f"mod(y.enterprise_id, {parts}) = {part}")  # only on PostgreSQL
     wanted = _year_columns(sel)
-    cols = ["y.enterprise_id", "y.year"]
-    cols += [_money(f"y.{c}") if c in MONEY else f"y.{c}" for c in wanted]
     join = f" JOIN {e} e ON e.id = y.enterprise_id" if sel.city or sel.county else ""
-    sql = f"SELECT {', '.join(cols)} FROM {y} y{join}" + (
-        " WHERE " + " AND ".join(where) if where else ""
-    )
-    return _fetch(sql, params, {"enterprise_id": pl.Int64, "year": pl.Int64, **wanted})
+
+    def read(column: str) -> str:
+        return _money(f"y.{column}") if column in MONEY else f"y.{column}"
+
+    def select(exprs: list[str], extra: list[str]) -> str:
+        conditions = where + extra
+        cols = ", ".join(["y.enterprise_id", "y.year", *exprs])
+        return f"SELECT {cols} FROM {y} y{join}" + (
+            " WHERE " + " AND ".join(conditions) if conditions else ""
+        )
+
+    sql, args = select([read(c) for c in wanted], []), params
+    if sel.since is not None:
+        # Earlier years carry only what is read as "latest"; the rest is sent as NULL.
+        since = int(sel.since)
+        latest = [c for c in wanted if c in sel.latest]
+        sql = select([read(c) for c in wanted], [f"y.year >= {since}"])
+        if latest:
+            known = " OR ".join(f"y.{c} IS NOT NULL" for c in latest)
+            older = select(
+                [read(c) if c in latest else "NULL" for c in wanted],
+                [f"y.year < {since}", f"({known})"],
+            )
+            sql, args = f"{sql} UNION ALL {older}", [*params, *params]
+    return _fetch(sql, args, {"enterprise_id": pl.Int64, "year": pl.Int64, **wanted})
 
 
 def _facts(sel: Selection, model: type[Any], columns: str, schema: dict[str, Any]) -> pl.DataFrame:
@@ -299,24 +299,22 @@ def registry_frame(selection: Selection | None = None) -> pl.DataFrame:
     engine reads them block by block.
     """
     sel = selection or Selection()
-    parts = PARTS if _pg() and not connection.in_atomic_block else 1
-    jobs: dict[str, Callable[[], pl.DataFrame]] = {"firms": partial(_enterprises, sel)}
-    jobs |= {f"years{i}": partial(_years, sel, i, parts) for i in range(parts)}
-    for name, (model, cols, schema, wanted) in _FACTS.items():
-        if sel.wants(*wanted):
-            jobs[name] = partial(_facts, sel, model, cols, schema)
-    read = dict(zip(jobs, _parallel(list(jobs.values())), strict=True))
-    firms = read["firms"]
-    years = pl.concat([read[f"years{i}"] for i in range(parts)])
+    firms = _enterprises(sel)
+    years = _years(sel)
+    raw = {
+        name: _facts(sel, model, cols, schema)
+        for name, (model, cols, schema, wanted) in _FACTS.items()
+        if sel.wants(*wanted)
+    }
     if sel.active is not None:
         lo, hi = sel.active
         filed = years.filter(pl.col("year").is_between(lo, hi)).select("enterprise_id").unique()
-        years = years.join(filed, on="enterprise_id", how="semi")
+        firms = firms.join(filed, on="enterprise_id", how="semi")  # the join below drops the rest
     horizon = sel.through or int(years["year"].max() or 0)  # type: ignore[arg-type]
-    facts = _fact_years({k: v for k, v in read.items() if k in _FACTS}, horizon)
-    long = years.join(firms, on="enterprise_id", how="inner").join(
-        facts, on=["enterprise_id", "year"], how="left", suffix="_fact"
-    )
+    facts = _fact_years({k: v for k, v in raw.items() if v.height}, horizon)
+    long = years.join(firms, on="enterprise_id", how="inner")
+    if facts.height:
+        long = long.join(facts, on=["enterprise_id", "year"], how="left", suffix="_fact")
     long = long.with_columns(
         _as_bool(c) for c in (*FLAGS, "software_enterprise_cert") if c in long.columns
     )
@@ -347,7 +345,32 @@ def registry_frame(selection: Selection | None = None) -> pl.DataFrame:
     )
     present = set(filled.columns)
     out = [pl.col(c) if c in present else _empty(c) for c in COLUMNS]
-    return filled.sort("enterprise_id", "year").select(pl.col("enterprise_id"), *out)
+    return _grouped(filled).select(pl.col("enterprise_id"), *out)
+
+
+def _grouped(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows by enterprise, years rising; a table read in that order is not sorted again."""
+    key, year = pl.col("enterprise_id"), pl.col("year")
+    step = (key > key.shift(1)) | ((key == key.shift(1)) & (year > year.shift(1)))
+    if frame.select(step.fill_null(True).all()).item():
+        return frame
+    return frame.sort("enterprise_id", "year")
+
+
+def for_specs(*specs: Spec, city: str | None = None, county: str | None = None) -> Selection:
+    """What evaluating `specs` reads: their columns, up to their evaluation year, for the
+    enterprises with figures in the years they read."""
+    reads = [y for spec in specs for y in spec.reads]
+    latest = {f for spec in specs for f in needs(spec)[1]}
+    return Selection(
+        city=city,
+        county=county,
+        through=max(spec.year for spec in specs),
+        active=(min(reads), max(reads)),
+        fields=spec_fields(*specs),
+        since=min(reads),
+        latest=frozenset(latest),
+    )
 
 
 def spec_fields(*specs: Spec) -> frozenset[str]:

@@ -1,15 +1,16 @@
 """Engine output → result rows, written in bulk; and a stored row back to what `explain` reads.
 
 The JSON columns are built as text by Polars, column-wise, so that a million results are
-encoded in well under a second: `points` as {criterion: points}, `reasons` as a list of codes,
-`detail` as a list of values whose keys the run keeps once. Writes go by chunks — COPY on
-PostgreSQL, executemany on SQLite — each its own transaction, so that the run's progress is
-visible while it writes; a run that fails has its rows deleted.
+encoded in about a second: `points` as {criterion: points}, `reasons` as a list of codes,
+`detail` as a compact list of values (yes/no as 1/0) whose keys the run keeps once. Writes go
+by chunks — COPY on PostgreSQL, executemany on SQLite — each its own transaction, so that the
+run's progress is visible while it writes; a run that fails has its rows deleted.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -56,8 +57,9 @@ def detail_keys(result: pl.DataFrame) -> list[str]:
     ]
 
 
-def _json(col: str, dtype: pl.DataType) -> pl.Expr:
-    """A column's values as JSON literals ("null" when empty)."""
+def _json(col: str, dtype: pl.DataType, compact: bool = False) -> pl.Expr:
+    """A column's values as JSON literals ("null" when empty). `compact`: booleans as 1/0 and
+    whole floats as integers (the reader knows which keys are yes/no)."""
     c = pl.col(col)
     if dtype == pl.String:
         escaped = c.str.replace_all("\\", "\\\\", literal=True).str.replace_all(
@@ -65,7 +67,15 @@ def _json(col: str, dtype: pl.DataType) -> pl.Expr:
         )
         text = pl.concat_str(pl.lit('"'), escaped, pl.lit('"'))
     elif dtype.is_float():
-        text = pl.when(c.is_finite()).then(c.round(6).cast(pl.String))
+        whole = c.round(0)
+        number = c.round(6).cast(pl.String)
+        if compact:
+            number = (
+                pl.when(c == whole).then(whole.cast(pl.Int64).cast(pl.String)).otherwise(number)
+            )
+        text = pl.when(c.is_finite()).then(number)
+    elif dtype == pl.Boolean and compact:
+        text = c.cast(pl.Int8).cast(pl.String)
     else:  # booleans print true/false, integers and decimals as numbers
         text = c.cast(pl.String)
     return text.fill_null("null")
@@ -84,7 +94,7 @@ def _object(result: pl.DataFrame, names: dict[str, str]) -> pl.Expr:
 def _array(result: pl.DataFrame, cols: list[str]) -> pl.Expr:
     if not cols:
         return pl.lit("[]")
-    items = [_json(c, result.schema[c]) for c in cols]
+    items = [_json(c, result.schema[c], compact=True) for c in cols]
     return pl.concat_str([pl.lit("["), pl.concat_str(items, separator=","), pl.lit("]")])
 
 
@@ -99,10 +109,13 @@ def result_table(
 ) -> pl.DataFrame:
     """One row per evaluated enterprise with the columns of EvaluationResult (COLUMNS)."""
     group = list(spec.cohort.group_by) if spec.cohort else []
-    firms = frame.filter(pl.col("enterprise_id") != pl.col("enterprise_id").shift(1).fill_null(-1))
-    table = result.join(
-        firms.select("uscc", "enterprise_id", *group), on="uscc", how="left", maintain_order="left"
-    )
+    first = pl.col("enterprise_id") != pl.col("enterprise_id").shift(1).fill_null(-1)
+    firms = frame.filter(first).select("uscc", "enterprise_id", *group)
+    if firms.height == result.height and firms["uscc"].equals(result["uscc"]):
+        # The engine keeps the order in which enterprises first appear: no join needed.
+        table = result.with_columns(firms.drop("uscc"))
+    else:
+        table = result.join(firms, on="uscc", how="left", maintain_order="left")
     points = {c: c.removeprefix("points_") for c in spec.criterion_columns()}
     score = pl.col("score")
     if spec.cohort is not None:
@@ -202,9 +215,20 @@ def write(table: pl.DataFrame, progress: Callable[[int], None] | None = None) ->
     return done
 
 
-def explain_row(result: EvaluationResult, keys: list[str]) -> dict[str, Any]:
+def _is_flag(key: str, spec: Spec) -> bool:
+    if key.startswith("cond_"):
+        return True
+    measure = spec.measures.get(key.removeprefix("value_")) if key.startswith("value_") else None
+    return measure is not None and measure.vtype == "bool"
+
+
+def explain_row(result: EvaluationResult, keys: list[str], spec: Spec) -> dict[str, Any]:
     """The evaluated row `rules.explain` reads, rebuilt from a stored result."""
-    row: dict[str, Any] = dict(zip(keys, result.detail, strict=False))
+    values = json.loads(result.detail) if result.detail else []
+    row: dict[str, Any] = dict(zip(keys, values, strict=False))
+    for key, value in row.items():
+        if value is not None and _is_flag(key, spec):
+            row[key] = bool(value)
     row.update({f"points_{k}": v for k, v in (result.points or {}).items()})
     score = result.score
     if isinstance(score, Decimal) and score == score.to_integral_value():

@@ -94,7 +94,7 @@ def explanation(result: EvaluationResult, lang: str) -> list[str]:
     """Sentences saying why the result is what it is, from the run's rules."""
     run = result.run
     spec = specs.load_text(run.spec_text)
-    return explain(results.explain_row(result, run.detail_keys), spec, lang)
+    return explain(results.explain_row(result, run.detail_keys, spec), spec, lang)
 
 
 def consent_list(*, user: Any) -> QuerySet[DataConsent]:

@@ -196,7 +196,9 @@ class EvaluationResult(models.Model):
     qualified_by = models.CharField(_("认定方式"), max_length=60, blank=True)
     points = models.JSONField(_("各项得分"), default=dict)
     reasons = models.JSONField(_("原因代码"), default=list)
-    detail = models.JSONField(_("评价明细"), default=list)
+    # JSON text, not a JSON column: only explanations read it, and parsing a million JSON
+    # values on the way in would be a good part of a run's write.
+    detail = models.TextField(_("评价明细"), blank=True)
     stage = models.CharField(_("阶段"), max_length=20, blank=True)
     cohort = models.CharField(_("比较组"), max_length=40, blank=True)
     rank = models.PositiveIntegerField(_("组内排名"), null=True, blank=True)

@@ -27,7 +27,7 @@ from kechuang.core import audit, scoping
 from kechuang.core.models import AuditEntry, Region
 from kechuang.core.roles import Role
 from kechuang.programs import results, specs
-from kechuang.programs.frames import Selection, registry_frame, spec_fields
+from kechuang.programs.frames import Selection, for_specs, registry_frame
 from kechuang.programs.models import EvaluationResult, EvaluationRun
 from kechuang.rules import Spec, SpecError, evaluate, load_spec
 
@@ -167,14 +167,7 @@ def _in_thread(run_id: int) -> None:
 
 def _selection(run: EvaluationRun, spec: Spec) -> Selection:
     county = run.region_id if run.region and not run.region.is_reporting_unit else None
-    reads = spec.reads
-    return Selection(
-        city=run.city_id,
-        county=county,
-        through=run.year,
-        active=(min(reads), max(reads)),
-        fields=spec_fields(spec),
-    )
+    return for_specs(spec, city=run.city_id, county=county)
 
 
 def execute(run_id: int, progress: Progress | None = None, keep_result: bool = False) -> Outcome:

@@ -8,6 +8,7 @@ Both are audited.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from typing import Any
 
@@ -20,7 +21,7 @@ from kechuang.core import audit, scoping
 from kechuang.core.models import AuditEntry, Industry, Region
 from kechuang.core.roles import Role
 from kechuang.programs import specs
-from kechuang.programs.frames import Selection, registry_frame, spec_fields
+from kechuang.programs.frames import for_specs, registry_frame
 from kechuang.programs.models import Simulation, SpecVersion
 from kechuang.rules import SpecError, simulate
 
@@ -87,9 +88,9 @@ def simulation_run(*, actor: Any, program: str, year: int, text: str) -> Simulat
     except SpecError as exc:
         raise ValidationError({"spec": specs.spec_error_text(exc)}, code="spec") from exc
     edited = parse(program, year, text)
-    reads = (*base.spec.reads, *edited.reads)
-    wanted = spec_fields(base.spec, edited) | {"name"}
-    frame = registry_frame(Selection(through=year, active=(min(reads), max(reads)), fields=wanted))
+    selection = for_specs(base.spec, edited)
+    wanted = (selection.fields or frozenset()) | {"name"}
+    frame = registry_frame(dataclasses.replace(selection, fields=wanted))
     outcome = simulate(base.spec, edited, frame)
     firms = frame.filter(
         pl.col("enterprise_id") != pl.col("enterprise_id").shift(1).fill_null(-1)
