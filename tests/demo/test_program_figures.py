@@ -11,7 +11,13 @@ import pytest
 from kechuang.core.models import User
 from kechuang.demo.models import PointsPilotZone
 from kechuang.programs import selectors
-from kechuang.programs.models import Admission, EvaluationRegistration
+from kechuang.programs.models import (
+    Admission,
+    EvaluationRegistration,
+    EvaluationResult,
+    EvaluationRun,
+    TechSMEApplication,
+)
 from kechuang.programs.services.techsme import allocate_number
 from tests.demo.conftest import SCALE
 
@@ -57,6 +63,31 @@ def test_admissions_by_date_with_registration_numbers(demo, targets):
     last = Admission.objects.filter(year=2023).order_by("-serial").first()
     serial, number = allocate_number(2023, last.county_id)
     assert serial == last.serial + 1 and not Admission.objects.filter(number=number).exists()
+
+
+def test_admitted_enterprises_pass_the_stored_run_of_their_year(demo, targets):
+    year = targets.period.year
+    runs = {r.year: r for r in EvaluationRun.objects.filter(program="tech-sme", source="demo")}
+    assert set(runs) == {year - 1, year}
+    for y, run in runs.items():
+        assert run.status == "done" and run.spec_version == f"tech-sme/{y}.1"
+        assert run.evaluated == EvaluationResult.objects.filter(run=run).count() > 0
+        passed = set(run.results.filter(verdict="pass").values_list("enterprise_id", flat=True))
+        admitted = set(Admission.objects.filter(year=y).values_list("enterprise_id", flat=True))
+        assert admitted and admitted <= passed
+        # Registered enterprises that fail the rules exist, and none of them is admitted.
+        failed = set(run.results.exclude(verdict="pass").values_list("enterprise_id", flat=True))
+        registered = set(EvaluationRegistration.objects.values_list("enterprise_id", flat=True))
+        assert failed & registered and not failed & admitted
+    # Each application records its result in the run: verdict, score, explanation.
+    for app in TechSMEApplication.objects.order_by("?")[:40]:
+        got = runs[app.year].results.get(enterprise_id=app.enterprise_id)
+        assert app.verdict == got.verdict == "pass"
+        assert app.spec_version == runs[app.year].spec_version
+        assert app.qualified_by == got.qualified_by
+        assert app.score == (int(got.score) if got.score is not None else None)
+        assert app.result["verdict"] == "pass" and app.result["reasons"] == got.reasons
+        assert app.explanation["zh-hans"] and app.explanation["en"]
 
 
 def test_gradient_certifications_cumulative_and_unicorns(demo, targets):

@@ -7,6 +7,9 @@ far too slow for tens of thousands of rows, so rows are written in bulk as the s
 would leave them: an admitted application, its admission with the county's next number and
 the validity the year's spec sets, the "admitted" event; the counties' serial counters are
 set past the numbers given out so that later admissions through the services continue them.
+Who is admitted is not drawn at random from the registered: the programs' own batch runs
+evaluate the registry for each year, and only registered enterprises the run passes are
+admitted, their applications recording the run's verdict, score and explanation.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from kechuang.demo import evaluations
 from kechuang.demo.context import Context
 from kechuang.demo.firms import Firm
 from kechuang.programs import assessment, deadlines
@@ -74,6 +78,7 @@ Row = tuple[Any, ...]
 def clear() -> None:
     for model in MODELS:
         model._default_manager.all().delete()
+    evaluations.clear()
 
 
 def scaled(ctx: Context, n: int) -> int:
@@ -86,7 +91,9 @@ def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
 
 def generate(ctx: Context) -> None:
     registered = registrations(ctx)
-    admissions(ctx, registered)
+    year = ctx.targets.period.year
+    runs = {y: evaluations.run(ctx, Program.TECH_SME, y) for y in (year - 1, year)}
+    admissions(ctx, registered, runs)
     gradient(ctx)
 
 
@@ -127,9 +134,12 @@ def _valid_to(year: int) -> dt.date:
     return deadlines.validity_end(year, spec_end)
 
 
-def admissions(ctx: Context, registered: dict[int, dt.date]) -> None:
+def admissions(
+    ctx: Context, registered: dict[int, dt.date], runs: dict[int, evaluations.Run]
+) -> None:
     """Admissions in the period (F17), the same period a year earlier, and the half between,
-    each in a few notice batches; only registered enterprises are admitted."""
+    each in a few notice batches; only registered enterprises that pass the year's run are
+    admitted, and each application records its result."""
     t = ctx.targets
     rng = ctx.rng("admissions")
     year = t.period.year
@@ -150,9 +160,19 @@ def admissions(ctx: Context, registered: dict[int, dt.date]) -> None:
         n = scaled(ctx, n)
         batches = sorted({_day(rng, first + dt.timedelta(days=20), last) for _ in range(5)})
         taken = admitted.setdefault(ev_year, set())
-        eligible = [e for e, d in registered.items() if d < first and e not in taken]
+        passed = runs[ev_year].passed
+        eligible = [
+            e for e, d in registered.items() if d < first and e not in taken and e in passed
+        ]
+        if n > len(eligible):
+            raise ValueError(
+                f"{n} admissions wanted in {ev_year}, {len(eligible)} registered enterprises pass"
+            )
         valid_to = _valid_to(ev_year)
-        for firm in sorted(rng.sample(eligible, n)):
+        chosen = sorted(rng.sample(eligible, n))
+        found = evaluations.verdicts(runs[ev_year], chosen)
+        for firm in chosen:
+            v = found[firm]
             taken.add(firm)
             day = rng.choice(batches)
             key = (ev_year, county[firm])
@@ -161,7 +181,10 @@ def admissions(ctx: Context, registered: dict[int, dt.date]) -> None:
             pk = len(apps) + 1
             submitted = day - dt.timedelta(days=rng.randrange(30, 60))
             apps.append(
-                (pk, firm, ev_year, "admitted", EMPTY, "pass", submitted, submitted, EMPTY, EMPTY)
+                (
+                    *(pk, firm, ev_year, "admitted", EMPTY, v.spec_version, v.score, v.verdict),
+                    *(v.qualified_by, submitted, submitted, v.result, v.explanation),
+                )
             )
             adms.append(
                 (pk, pk, firm, ev_year, county[firm], serials[key], number, day, day, valid_to)
@@ -177,7 +200,10 @@ def admissions(ctx: Context, registered: dict[int, dt.date]) -> None:
             "year",
             "status",
             "figures",
+            "spec_version",
+            "score",
             "verdict",
+            "qualified_by",
             "submitted_on",
             "reviewed_on",
             "result",
