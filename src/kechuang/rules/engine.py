@@ -70,7 +70,22 @@ def _stage(spec: Spec, cols: Columns) -> pl.Expr:
     return pl.when(cols.ok(ch.stage_measure)).then(cases(pairs)).alias("stage")
 
 
-def _cohort_points(spec: Spec, cols: Columns, cr: Criterion, keys: list[pl.Expr]) -> pl.Expr:
+def _ranks(cols: Columns, ranked: set[str], keys: list[pl.Expr]) -> list[pl.Expr]:
+    """Per ranked measure: how many of the cohort are at or below the value, and how many rank.
+
+    Percentile = share of the cohort at or below the value: equal values score equally. These
+    are columns of their own stage: window expressions of one context share their groups, while
+    inside arithmetic each would group the rows again.
+    """
+    out: list[pl.Expr] = []
+    for m in sorted(ranked):
+        key = pl.when(pl.col("stage").is_not_null()).then(cols.key(m))
+        out.append(key.rank("max").over(keys).cast(pl.Int64).alias(f"_at_most.{m}"))
+        out.append(key.count().over(keys).cast(pl.Int64).alias(f"_size.{m}"))
+    return out
+
+
+def _cohort_points(spec: Spec, cols: Columns, cr: Criterion) -> pl.Expr:
     weight = _stage_weight(spec, cr) * 100
     if cr.kind == "flag":
         assert cr.test is not None
@@ -78,10 +93,7 @@ def _cohort_points(spec: Spec, cols: Columns, cr: Criterion, keys: list[pl.Expr]
         pts = cases([(hit, weight), (hit.is_not_null(), 0)])
     else:
         m = cr.measure or ""
-        key = pl.when(pl.col("stage").is_not_null()).then(cols.key(m))
-        # Percentile = share of the cohort at or below the value: equal values score equally.
-        at_most = key.rank("max").over(keys).cast(pl.Int64)
-        size = key.count().over(keys).cast(pl.Int64)
+        at_most, size = pl.col(f"_at_most.{m}"), pl.col(f"_size.{m}")
         low = cols.compare(m, "<=", cr.floor)
         pts = cases([(cols.ok(m) & low, 0), (cols.ok(m), weight * at_most // size)])
     if cr.missing == "zero":
@@ -116,7 +128,7 @@ def compile(spec: Spec) -> Compiled:
             ]
             s3.append(cases(pairs).alias(f"option_{cr.name}"))
         else:
-            s3.append(_cohort_points(spec, cols, cr, keys))
+            s3.append(_cohort_points(spec, cols, cr))
     for a in spec.adjustments:
         hit = cols.test(a.test).fill_null(False)
         s2.append(pl.when(hit).then(a.points * 100).otherwise(0).cast(pl.Int64).alias(_pc(a.name)))
@@ -168,7 +180,8 @@ def compile(spec: Spec) -> Compiled:
         pl.lit(spec.version).alias("spec_version"),
     ]
     ranked = {c.measure for c in spec.criteria if c.kind == "percentile" and c.measure}
-    stages = [*cols.materialise(ranked), s2, s3, s4, s5, s6, s7, s8]
+    s2b = _ranks(cols, ranked, keys) if spec.cohort else []
+    stages = [*cols.materialise(ranked), s2, s2b, s3, s4, s5, s6, s7, s8]
     columns = [c for c in output_columns(spec) if c != "reasons"] + _mask_names(spec)
     return Compiled(spec, [s for s in stages if s], columns)
 
