@@ -19,6 +19,7 @@ from kechuang.api import api
 from kechuang.core.roles import Role
 from tests.factories import make_uscc
 from tests.market.matrix import (
+    BREV,
     BRK,
     BROKER_KEEPERS,
     CBID,
@@ -122,6 +123,7 @@ READ = {  #     province city      zone  enterprise institution service bank  ex
     CLIST: by_role(ALL, PUB,        PUB,  PUB,       PUB,       PUB,    PUB,  PUB,   PUB),
     CHAL: by_role(ALL,  CITY | PUB, ZONE | PUB, OWN | PUB, PUB, PUB,   PUB,  PUB,   PUB),
     CBID: by_role(ALL,  CITY,       ZONE, OWN,       OWN,       NO,     NO,   NO,    NO),
+    BREV: by_role(ALL,  NO,         NO,   NO,        NO,        NO,     NO,   PEOPLE, NO),
     PPROJ: by_role(ALL, CITY,       ZONE, OWN,       OWN,       NO,     NO,   NO,    NO),
     MEVT: by_role(ALL,  CITY,       NO,   OWN,       OWN,       OWN,    OWN,  NO,    NO),
     BRK:  by_role(ALL,  CITY,       NO,   NO,        OWN,       OWN,    NO,   NO,    NO),
@@ -250,6 +252,10 @@ PAGES: dict[str, Spec] = {
     "market:agreement_record": PostOnly(CHAL),
     "market:challenge_unawarded": PostOnly(CHAL),
     "market:challenge_apply": PostOnly(CHAL),
+    "market:review_assign": PostOnly(CHAL),
+    "market:review_close": PostOnly(CHAL),
+    "market:bid_review_list": ListOf(BREV, login=True),
+    "market:bid_review_detail": DetailOf(BREV, login=True),
     "market:bid_list": ListOf(CBID, login=True),
     "market:bid_withdraw": PostOnly(CBID),
     "market:project_list": ListOf(PPROJ, login=True),

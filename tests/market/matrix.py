@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from kechuang.core.roles import Role
-from kechuang.market.models import Challenge
+from kechuang.market.models import BidReview, Challenge
 from kechuang.registry.models import ServiceInstitution
 from tests.factories import (
     BrokerFactory,
@@ -25,11 +25,12 @@ from tests.factories import (
     MarketEventFactory,
     PlanProjectFactory,
     TrainingSessionFactory,
+    UserFactory,
 )
 from tests.role_matrix_world import BANK, ENT, INST, ROLES, SVC, Row, World
 
 CCALL, CDEM, CLIST, CHAL = "challenge_call", "challenge_demand", "challenge_list", "challenge"
-CBID, PPROJ = "challenge_bid", "plan_project"
+CBID, PPROJ, BREV = "challenge_bid", "plan_project", "bid_review"
 MEVT, BRK, TRN = "market_event", "broker", "training_session"
 
 # Who may open the forms that create these things.
@@ -152,6 +153,16 @@ def _challenges(f: dict[str, Any]) -> dict[str, list[Row]]:
     }
 
 
+def _reviews(world: World, bids: list[Row]) -> list[Row]:
+    """Reviews of two bids: one by the matrix's expert, one by another expert."""
+    other = UserFactory(username="矩阵另一专家", role=Role.EXPERT)
+    out = []
+    for bid, expert in ((bids[0], world.users[Role.EXPERT]), (bids[2], other)):
+        r = BidReview.objects.create(challenge=bid.obj.challenge, bid=bid.obj, expert=expert)
+        out.append(Row(r, bid.city, people=(expert.pk,)))
+    return out
+
+
 def _projects(f: dict[str, Any]) -> list[Row]:
     def led_by(name: str, lead: Any, **kw: Any) -> Row:
         if hasattr(lead, "listing_status"):
@@ -247,6 +258,7 @@ def market_rows(world: World) -> dict[str, list[Row]]:
         "bank": _by_name(world, BANK)["矩阵银行沈阳"],
     }
     rows = _challenges(f)
+    rows[BREV] = _reviews(world, rows[CBID])
     rows[PPROJ] = _projects(f)
     rows.update(_activities(f))
     return rows

@@ -9,6 +9,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.models import User
+from kechuang.core.roles import Role
 from kechuang.market.forms import DateInput
 from kechuang.market.models import (
     Challenge,
@@ -193,3 +195,32 @@ class ConcludeForm(forms.Form):
     )
     concluded_on = forms.DateField(label=_("验收日期"), required=False, widget=DateInput())
     reason = forms.CharField(label=_("说明"), required=False, widget=TEXTAREA)
+
+
+class ReviewAssignForm(forms.Form):
+    """The province names an expert for every live bid of a challenge, or for one."""
+
+    expert = forms.ModelChoiceField(label=_("评审专家"), queryset=User.objects.none())
+    bid = forms.ModelChoiceField(
+        label=_("揭榜申请"),
+        queryset=ChallengeBid.objects.none(),
+        required=False,
+        empty_label=_("全部未撤回的揭榜申请"),
+    )
+
+    def __init__(self, *args: Any, challenge: Challenge, **kw: Any):
+        super().__init__(*args, **kw)
+        experts = User.objects.filter(role=Role.EXPERT, is_active=True).order_by("username")
+        self.fields["expert"].queryset = experts  # type: ignore[attr-defined]
+        self.fields["bid"].queryset = challenge.bids.filter(  # type: ignore[attr-defined]
+            status=ChallengeBid.Status.SUBMITTED
+        ).order_by("id")
+        self.fields["expert"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda u: u.display_name or u.username
+        )
+        self.fields["bid"].label_from_instance = lambda b: b.solver_name  # type: ignore[attr-defined]
+
+
+class BidReviewForm(forms.Form):
+    score = forms.IntegerField(label=_("评分(0–100)"), min_value=0, max_value=100)
+    opinion = forms.CharField(label=_("评审意见"), widget=forms.Textarea(attrs={"rows": 6}))

@@ -4,6 +4,7 @@ from django.urls import path
 
 from kechuang.market.views import challenges as c
 from kechuang.market.views import projects as p
+from kechuang.market.views import reviews as r
 
 urlpatterns = [
     path("challenge-calls/", c.call_list, name="call_list"),
@@ -23,6 +24,10 @@ urlpatterns = [
     path("challenges/<int:pk>/agreement", c.agreement_record, name="agreement_record"),
     path("challenges/<int:pk>/unawarded", c.challenge_unawarded, name="challenge_unawarded"),
     path("challenges/<int:pk>/apply", c.challenge_apply, name="challenge_apply"),
+    path("challenges/<int:pk>/reviewers", r.review_assign, name="review_assign"),
+    path("challenges/<int:pk>/close-review", r.review_close, name="review_close"),
+    path("bid-reviews/", r.review_list, name="bid_review_list"),
+    path("bid-reviews/<int:pk>/", r.review_detail, name="bid_review_detail"),
     path("bids/", c.bid_list, name="bid_list"),
     path("bids/<int:pk>/withdraw", c.bid_withdraw, name="bid_withdraw"),
     path("projects/", p.project_list, name="project_list"),

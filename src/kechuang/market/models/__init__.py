@@ -28,6 +28,7 @@ from kechuang.market.models.contracts import (
     TechContract,
 )
 from kechuang.market.models.projects import CHALLENGE_EVENT_KINDS, ChallengeEvent, PlanProject
+from kechuang.market.models.reviews import BidReview
 
 __all__ = [
     "CHALLENGE_EVENT_KINDS",
@@ -37,6 +38,7 @@ __all__ = [
     "Achievement",
     "AchievementTransfer",
     "Affiliation",
+    "BidReview",
     "Broker",
     "Challenge",
     "ChallengeAgreement",

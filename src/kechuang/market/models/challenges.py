@@ -240,6 +240,8 @@ class Challenge(TimeStampedModel):
         TechField, verbose_name=_("技术领域"), on_delete=models.PROTECT, related_name="+"
     )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default="draft")
+    # Set when the province ends the expert review with reviews still outstanding.
+    review_closed_on = models.DateField(_("专家评审结束日期"), null=True, blank=True)
 
     scope_policy = ScopePolicy(
         city="issuer__city",

@@ -43,6 +43,7 @@ from kechuang.market.services.contracts import (
     needs_expert_review,
 )
 from kechuang.market.services.projects import project_apply, project_conclude, project_decide
+from kechuang.market.services.reviews import review_assign, review_close, review_submit
 
 __all__ = [
     "achievement_create",
@@ -80,6 +81,9 @@ __all__ = [
     "project_apply",
     "project_conclude",
     "project_decide",
+    "review_assign",
+    "review_close",
+    "review_submit",
     "training_create",
     "transfer_create",
 ]

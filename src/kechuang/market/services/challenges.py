@@ -31,6 +31,7 @@ from kechuang.market.models import (
     ChallengeDemand,
     ChallengeListBatch,
 )
+from kechuang.market.services.reviews import require_reviews_in
 from kechuang.market.services.workflow import (
     acts_for,
     day,
@@ -322,7 +323,8 @@ def bid_select(
     reason: str = "",
     source: str = "web",
 ) -> ChallengeBid:
-    """The issuer (or the province for it) chooses a solver once bidding has closed."""
+    """The issuer (or the province for it) chooses a solver once bidding has closed and
+    the expert review, if any was assigned, is complete or ended by the province."""
     bid = lock(bid)
     challenge = lock(bid.challenge)
     scoping.require(is_province(actor) or acts_for(actor, Role.ENTERPRISE, challenge.issuer_id))
@@ -330,6 +332,7 @@ def bid_select(
     require_status(bid, ChallengeBid.Status.SUBMITTED)
     if day(on) <= challenge.deadline:
         raise ValidationError(_("揭榜截止后方可选定揭榜方"), code="too_early")
+    require_reviews_in(challenge)
     _update(actor, bid, source, status=ChallengeBid.Status.SELECTED)
     for other in challenge.bids.filter(status=ChallengeBid.Status.SUBMITTED).exclude(pk=bid.pk):
         _update(actor, other, source, status=ChallengeBid.Status.NOT_SELECTED)

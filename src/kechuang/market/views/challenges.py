@@ -20,9 +20,10 @@ from django.views.decorators.http import require_POST
 from kechuang.core.roles import Role
 from kechuang.core.scoping import role_of
 from kechuang.market import forms_challenges as f
-from kechuang.market import selectors, services
+from kechuang.market import reviews, selectors, services
 from kechuang.market.filters import BatchFilter, BidFilter, ChallengeDemandFilter, ChallengeFilter
 from kechuang.market.models import Challenge, ChallengeDemand, ChallengeListBatch
+from kechuang.market.services.reviews import pending_reviews
 from kechuang.market.services.workflow import acts_for
 from kechuang.market.views.common import act, form_messages, form_page, paged, save, to_form
 from kechuang.registry.models import Enterprise
@@ -218,12 +219,17 @@ def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     role = role_of(user)
     issuer = acts_for(user, Role.ENTERPRISE, c.issuer_id)
     province = role == Role.PROVINCE_ADMIN
+    review_open = c.status == Challenge.Status.OPEN and c.review_closed_on is None
+    scores = reviews.review_summary(user=user, challenge=c)
+    bids = list(selectors.bids_on(user=user, challenge=c))
+    for b in bids:
+        setattr(b, "review", scores.get(b.pk))  # noqa: B010 - read by the template
     return render(
         request,
         "market/challenge_detail.html",
         {
             "c": c,
-            "bids": selectors.bids_on(user=user, challenge=c),
+            "bids": bids,
             "agreement": selectors.challenge_agreement(user=user, challenge=c),
             "project": selectors.project_list(user=user).filter(challenge=c).first(),
             "events": selectors.challenge_events(user=user, challenge=c),
@@ -231,6 +237,11 @@ def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_select": (issuer or province) and c.status == Challenge.Status.OPEN,
             "can_apply": (issuer or province) and c.status == Challenge.Status.SIGNED,
             "is_province": province,
+            "sees_reviews": bool(scores) or province,
+            "reviews_pending": pending_reviews(c),
+            "can_assign": province and review_open and c.deadline < timezone.localdate(),
+            "can_close_review": province and review_open and bool(scores),
+            "assign_form": f.ReviewAssignForm(challenge=c) if province else None,
             "agreement_form": f.AgreementForm(),
             "reason_form": f.ReasonForm(),
         },
