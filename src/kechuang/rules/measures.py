@@ -8,6 +8,7 @@ rate `num·qⁿ ≥ (p+q)ⁿ·den`), so a value exactly on a band edge always la
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 from functools import reduce
 
@@ -38,6 +39,8 @@ class MeasureExpr:
     text: pl.Expr | None = None
     key: pl.Expr | None = None  # what a percentile ranks on (monotone in the value)
     helpers: list[pl.Expr] | None = None  # columns computed in a stage before this one
+    # The value is whole·factor/divisor (Int64 whole, positive constants): compared in Int64.
+    linear: tuple[pl.Expr, int, int] | None = None
 
 
 def founded_year() -> pl.Expr:
@@ -60,8 +63,10 @@ def compile_measure(m: Measure, spec: Spec) -> MeasureExpr:
         ok = raw.is_not_null()
         rate = m.rate or Fraction(1)
         num = raw.cast(I128) * lit(rate.numerator)
-        den = lit(scale(m.field or "") * rate.denominator)
-        return MeasureExpr(ok, [(f"missing:{m.field}", ~ok)], num, den, key=raw)
+        divisor = scale(m.field or "") * rate.denominator
+        den = lit(divisor)
+        linear = (raw, rate.numerator, divisor)
+        return MeasureExpr(ok, [(f"missing:{m.field}", ~ok)], num, den, key=raw, linear=linear)
     if m.kind == "ratio":
         n, d = col(m.num or "", m.year), col(m.den or "", m.year)
         ok = n.is_not_null() & d.is_not_null() & (d > 0)
@@ -92,7 +97,8 @@ def compile_measure(m: Measure, spec: Spec) -> MeasureExpr:
         )
         age = pl.lit(on.year) - founded_year() - later.cast(pl.Int64)
         ok = born.is_not_null()
-        return MeasureExpr(ok, [("missing:founded_on", ~ok)], age, pl.lit(1), key=age)
+        codes = [("missing:founded_on", ~ok)]
+        return MeasureExpr(ok, codes, age, pl.lit(1), key=age, linear=(age, 1, 1))
     if m.kind == "valid_on":
         raw = col(m.field or "", m.year)
         ok = raw.is_not_null()
@@ -100,10 +106,14 @@ def compile_measure(m: Measure, spec: Spec) -> MeasureExpr:
         return MeasureExpr(ok, [(f"missing:{m.field}", ~ok)], flag=flag)
     if m.kind == "division":
         raw = col(m.field or "", m.year)
-        division = raw.str.replace(r"^[A-Za-z]+", "").str.slice(0, 2)
-        good = division.str.contains(r"^[0-9]{2}$").fill_null(False)
+        # The few distinct codes are parsed, then looked up: a regex per row costs far more.
+        codes_seen = raw.unique(maintain_order=True)
+        cut = codes_seen.str.replace(r"^[A-Za-z]+", "").str.slice(0, 2)
+        parsed = pl.when(cut.str.contains(r"^[0-9]{2}$")).then(cut)
+        division = raw.replace_strict(codes_seen, parsed, return_dtype=pl.String)
+        good = division.is_not_null()
         codes = [(f"missing:{m.field}", raw.is_null()), (nc, raw.is_not_null() & ~good)]
-        return MeasureExpr(good, codes, text=pl.when(good).then(division))
+        return MeasureExpr(good, codes, text=division)
     raise AssertionError(m.kind)
 
 
@@ -126,9 +136,10 @@ def _window(m: Measure) -> MeasureExpr:
         none = pl.col(f"{h}.none")
         flag = pl.when(none).then(None).otherwise(pl.col(f"{h}.any"))
         return MeasureExpr(~none, [(f"missing:{m.field}", none)], flag=flag, helpers=helpers)
-    fy = founded_year()
+    born = col("founded_on", None)
     # Years before the founding year are not asked for: a young firm averages over fewer years.
-    required = {y: fy.is_null() | (pl.lit(y) >= fy) for y in m.years}
+    # "Founded in y or before" is a date comparison, cheaper than taking the year of the date.
+    required = {y: born.is_null() | (born < pl.lit(date(y + 1, 1, 1))) for y in m.years}
     fields = [f for f in (m.field, m.num, m.den) if f]
     helpers = [pl.sum_horizontal([r.cast(pl.Int64) for r in required.values()]).alias(f"{h}.n")]
     for f in fields:
@@ -166,7 +177,38 @@ def _window(m: Measure) -> MeasureExpr:
         _numeric(ok, codes, num, den) if key is None else MeasureExpr(ok, codes, num, den, key=key)
     )
     out.helpers = helpers
+    if m.agg == "sum":
+        out.linear = (num, 1, scale(m.field or ""))
     return out
+
+
+_I64 = (-(2**63), 2**63 - 1)
+
+
+def _linear_compare(linear: tuple[pl.Expr, int, int], op: str, p: int, q: int) -> pl.Expr | None:
+    """whole·factor/divisor ⋚ p/q as whole ⋚ a bound, exact for an integer whole.
+
+    None where that does not hold (a bound out of the Int64 range, equality with a fraction).
+    """
+    whole, factor, divisor = linear
+    if factor <= 0 or divisor <= 0:
+        return None
+    t = Fraction(divisor * p, factor * q)
+    floor, ceil = t.numerator // t.denominator, -(-t.numerator // t.denominator)
+    bound = {"<": ceil, "<=": floor, ">": floor, ">=": ceil}.get(op)
+    if op in ("==", "!="):
+        bound = t.numerator if t.denominator == 1 else None
+    if bound is None or not _I64[0] <= bound <= _I64[1]:
+        return None
+    b = pl.lit(bound, pl.Int64)
+    return {
+        "<": whole < b,
+        "<=": whole <= b,
+        ">": whole > b,
+        ">=": whole >= b,
+        "==": whole == b,
+        "!=": whole != b,
+    }[op]
 
 
 class Columns:
@@ -233,9 +275,13 @@ class Columns:
         assert isinstance(value, Fraction)
         me = self.exprs[name]
         assert me.num is not None and me.den is not None
+        p, q = value.numerator, value.denominator
+        if me.linear is not None and not m.offset:
+            hit64 = _linear_compare(me.linear, op, p, q)
+            if hit64 is not None:
+                return pl.when(self.ok(name)).then(hit64) if masked else hit64
         # Products in 128 bits: fen times a threshold's denominator cannot overflow.
         num, den = me.num.cast(I128), me.den.cast(I128)
-        p, q = value.numerator, value.denominator
         if m.offset:
             # (num/den)^(1/n) − 1 ⋚ p/q  ⇔  num·qⁿ ⋚ (p+q)ⁿ·den, both sides ≥ 0 (p/q ≥ −1).
             lhs, rhs = num * lit(q**m.power), den * lit((p + q) ** m.power)
