@@ -47,7 +47,8 @@ def _setup(tmp: Path) -> None:
 
     if connection.vendor == "sqlite":
         connection.settings_dict["TEST"]["NAME"] = str(tmp / "contract-bench.sqlite3")
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    # No serialized copy of the database: no test rolls back to it here.
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=False)
 
 
 def _rows(n_current: int, seed: int = 2023) -> list[tuple[Any, ...]]:

@@ -37,7 +37,8 @@ def _setup() -> str:
     from django.db import connection
 
     old = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    # No serialized copy of the database: no test rolls back to it here.
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=False)
     return str(old)
 
 

@@ -299,8 +299,8 @@ def registry_frame(selection: Selection | None = None) -> pl.DataFrame:
     engine reads them block by block.
     """
     sel = selection or Selection()
-    firms = _enterprises(sel)
-    years = _years(sel)
+    firms = _by_enterprise(_enterprises(sel))
+    years = _by_enterprise(_years(sel))
     raw = {
         name: _facts(sel, model, cols, schema)
         for name, (model, cols, schema, wanted) in _FACTS.items()
@@ -308,8 +308,9 @@ def registry_frame(selection: Selection | None = None) -> pl.DataFrame:
     }
     if sel.active is not None:
         lo, hi = sel.active
-        filed = years.filter(pl.col("year").is_between(lo, hi)).select("enterprise_id").unique()
-        firms = firms.join(filed, on="enterprise_id", how="semi")  # the join below drops the rest
+        filed = years.filter(pl.col("year").is_between(lo, hi))["enterprise_id"].unique()
+        # The join below drops the rest.
+        firms = _by_enterprise(firms.filter(pl.col("enterprise_id").is_in(filed)))
     horizon = sel.through or int(years["year"].max() or 0)  # type: ignore[arg-type]
     facts = _fact_years({k: v for k, v in raw.items() if v.height}, horizon)
     long = years.join(firms, on="enterprise_id", how="inner")
@@ -346,6 +347,20 @@ def registry_frame(selection: Selection | None = None) -> pl.DataFrame:
     present = set(filled.columns)
     out = [pl.col(c) if c in present else _empty(c) for c in COLUMNS]
     return _grouped(filled).select(pl.col("enterprise_id"), *out)
+
+
+def _by_enterprise(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows by enterprise (years rising), the key flagged as sorted: Polars joins two frames
+    so flagged by merging them, in that order, instead of hashing 4 M rows and sorting again.
+    Rows come from the server in table order: the sort is skipped when they are in order."""
+    keys = ["enterprise_id", "year"] if "year" in frame.columns else ["enterprise_id"]
+    key = pl.col("enterprise_id")
+    step = key > key.shift(1)
+    if len(keys) == 2:
+        step |= (key == key.shift(1)) & (pl.col("year") > pl.col("year").shift(1))
+    if not frame.select(step.fill_null(True).all()).item():
+        frame = frame.sort(keys)
+    return frame.with_columns(key.set_sorted())
 
 
 def _grouped(frame: pl.DataFrame) -> pl.DataFrame:
