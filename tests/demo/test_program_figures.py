@@ -16,6 +16,7 @@ from kechuang.programs.models import (
     EvaluationRegistration,
     EvaluationResult,
     EvaluationRun,
+    GradientCertification,
     TechSMEApplication,
 )
 from kechuang.programs.services.techsme import allocate_number
@@ -98,6 +99,30 @@ def test_gradient_certifications_cumulative_and_unicorns(demo, targets):
     assert {"eaglet", "gazelle", "unicorn"} == set(certs.values_list("program", flat=True))
     for cert in certs.select_related("application")[:30]:
         assert cert.application.status == "filed" and cert.valid_to > cert.valid_from
+
+
+def test_certified_enterprises_pass_the_stored_run_of_their_program_and_year(demo):
+    certs = GradientCertification.objects.select_related("application")
+    assert certs.exists()
+    for program, year in set(certs.values_list("program", "year")):
+        run = EvaluationRun.objects.get(program=program, year=year, source="demo")
+        assert run.status == "done" and run.evaluated > run.passed > 0
+        passed = set(run.results.filter(verdict="pass").values_list("enterprise_id", flat=True))
+        certified = set(
+            certs.filter(program=program, year=year).values_list("enterprise_id", flat=True)
+        )
+        assert certified <= passed
+        assert run.results.exclude(verdict="pass").exists()
+    for cert in certs.order_by("?")[:30]:
+        app = cert.application
+        assert app.verdict == "pass" and app.explanation["zh-hans"] and app.explanation["en"]
+        assert app.spec_version == f"{cert.program}/{cert.year}.1"
+        events = list(app.events.order_by("at").values_list("kind", "at"))
+        assert [k for k, _ in events] == ["applied", "recommended", "expert_passed", "filed"]
+        assert events[0][1].date() == app.applied_on and events[1][1].date() == app.recommended_on
+        assert events[-1][1].date() == cert.filed_on
+        assert app.events.get(kind="filed").data["valid_to"] == cert.valid_to.isoformat()
+        assert all(e.enterprise_id == cert.enterprise_id for e in app.events.all())
 
 
 def test_ten_zones_pilot_innovation_points(demo, targets):

@@ -22,9 +22,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from kechuang.demo import evaluations
+from kechuang.demo import certifications, evaluations
 from kechuang.demo.context import Context
-from kechuang.demo.firms import Firm
 from kechuang.programs import assessment, deadlines
 from kechuang.programs.models import (
     Admission,
@@ -50,28 +49,6 @@ MODELS: tuple[type[models.Model], ...] = (
 )
 FIRST_REGISTRATION = dt.date(2017, 5, 1)  # the national evaluation service opened
 EMPTY = json.dumps({})  # JSON columns go to the database as text
-GRADIENT_COLS = (
-    "id",
-    "program",
-    "year",
-    "enterprise_id",
-    "call_id",
-    "status",
-    "applied_on",
-    "recommended_on",
-    "verdict",
-    "explanation",
-)
-CERT_COLS = (
-    "id",
-    "application_id",
-    "enterprise_id",
-    "program",
-    "year",
-    "filed_on",
-    "valid_from",
-    "valid_to",
-)
 Row = tuple[Any, ...]
 
 
@@ -94,7 +71,7 @@ def generate(ctx: Context) -> None:
     year = ctx.targets.period.year
     runs = {y: evaluations.run(ctx, Program.TECH_SME, y) for y in (year - 1, year)}
     admissions(ctx, registered, runs)
-    gradient(ctx)
+    certifications.generate(ctx)
 
 
 def registrations(ctx: Context) -> dict[int, dt.date]:
@@ -234,69 +211,3 @@ def admissions(
     )
     counters = ((i, y, c, last) for i, ((y, c), last) in enumerate(sorted(serials.items()), 1))
     ctx.insert(AdmissionSerial, ("id", "year", "county_id", "last"), counters)
-
-
-def _certified(ctx: Context) -> list[tuple[str, int, int]]:
-    """(program, year, count) of certifications filed each year up to the period."""
-    t = ctx.targets
-    total = scaled(ctx, t.count("F18"))
-    unicorns = t.count("F19")
-    gazelle_share = float(t.param("gazelle_share", 0.27))
-    years = list(range(t.period.year - 4, t.period.year + 1))
-    weights = [1, 2, 3, 4, 2]  # the current year counts its first half only
-    rest = total - unicorns
-    gazelles = round(rest * gazelle_share)
-    out = []
-    for program, n in (("gazelle", gazelles), ("eaglet", rest - gazelles)):
-        share = [n * w // sum(weights) for w in weights]
-        share[-2] += n - sum(share)
-        out += [(program, y, k) for y, k in zip(years, share, strict=True)]
-    out.append(("unicorn", t.period.year, unicorns))
-    return out
-
-
-def gradient(ctx: Context) -> None:
-    """Calls, filed applications and certifications of 雏鹰, 瞪羚 and 独角兽."""
-    rng = ctx.rng("gradient")
-    end = ctx.targets.period.end
-    plan = _certified(ctx)
-    calls: dict[tuple[str, int], int] = {}
-    for program, year, _n in plan:
-        calls.setdefault((program, year), len(calls) + 1)
-    call_rows = [
-        (pk, program, year, dt.date(year, 3, 1), dt.date(year, 4, 15), dt.date(year, 5, 15))
-        for (program, year), pk in calls.items()
-    ]
-    ctx.insert(
-        GradientCall, ("id", "program", "year", "opens_on", "deadline", "recommend_by"), call_rows
-    )
-    pools: dict[str, list[Firm]] = {
-        "unicorn": [f for f in ctx.firms if f.unicorn],
-        "gazelle": [f for f in ctx.firms if f.fast],
-        "eaglet": [f for f in ctx.firms if not f.fast and not f.unicorn],
-    }
-    apps: list[Row] = []
-    certs: list[Row] = []
-    for program, year, n in plan:
-        chosen = {a[3] for a in apps if a[1] == program}
-        pool = [f for f in pools[program] if f.id not in chosen and f.founded.year < year]
-        if len(pool) < n:  # the fast growers run short at small scales
-            have = chosen | {f.id for f in pool}
-            pool += [f for f in ctx.firms if f.id not in have][: n - len(pool)]
-        for f in sorted(rng.sample(pool, n), key=lambda f: f.id):
-            pk = len(apps) + 1
-            applied = _day(rng, dt.date(year, 3, 1), dt.date(year, 4, 15))
-            filed = min(_day(rng, dt.date(year, 6, 1), dt.date(year, 6, 30)), end)
-            apps.append((pk, program, year, f.id, calls[(program, year)], "filed", applied))
-            valid_to = deadlines.gradient_valid_to(filed)
-            certs.append((pk, pk, f.id, program, year, filed, filed, valid_to))
-    ctx.insert(
-        GradientApplication,
-        GRADIENT_COLS,
-        ((*a, a[6] + dt.timedelta(days=20), "pass", EMPTY) for a in apps),
-    )
-    ctx.insert(
-        GradientCertification,
-        CERT_COLS,
-        certs,
-    )
