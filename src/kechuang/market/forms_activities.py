@@ -114,3 +114,31 @@ class AttendanceForm(forms.Form):
         if not data.get("broker") and not data.get("name"):
             raise forms.ValidationError(_("请选择技术经纪人或填写姓名"))
         return data
+
+
+class _EditForm(forms.ModelForm):
+    """What an edit may change; the service writes, so the instance is left alone."""
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class EventEditForm(_EditForm):
+    class Meta:
+        model = MarketEvent
+        fields = ["kind", "title", "held_on", "venue", "description"]
+        widgets = {"held_on": DateInput(), "description": TEXTAREA}
+
+
+class TrainingEditForm(_EditForm):
+    class Meta:
+        model = TrainingSession
+        fields = ["kind", "topic", "starts_on", "ends_on"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+
+class BrokerEditForm(_EditForm):
+    class Meta:
+        model = Broker
+        fields = ["name", "series", "level", "certified_on"]
+        widgets = {"certified_on": DateInput()}

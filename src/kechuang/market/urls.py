@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from kechuang.market.views import catalogue, contracts, stats
+from kechuang.market.views import catalogue, contracts, edits, stats
 
 app_name = "market"
 urlpatterns = [
@@ -27,10 +27,13 @@ urlpatterns = [
         name="achievement_publish",
     ),
     path("transfers/", catalogue.transfer_list, name="transfer_list"),
+    path("achievements/<int:pk>/edit", edits.achievement_edit, name="achievement_edit"),
     path("transfers/new", catalogue.transfer_create, name="transfer_create"),
+    path("transfers/<int:pk>/edit", edits.transfer_edit, name="transfer_edit"),
     path("demands/", catalogue.demand_list, name="demand_list"),
     path("demands/new", catalogue.demand_create, name="demand_create"),
     path("demands/<int:pk>/", catalogue.demand_detail, name="demand_detail"),
+    path("demands/<int:pk>/edit", edits.demand_edit, name="demand_edit"),
     path("", include("kechuang.market.urls_matching")),
     path("", include("kechuang.market.urls_challenges")),
     path("", include("kechuang.market.urls_activities")),

@@ -3,10 +3,13 @@
 from kechuang.market.services.activities import (
     attendance_add,
     broker_create,
+    broker_update,
     event_create,
+    event_update,
     outcome_add,
     participant_add,
     training_create,
+    training_update,
 )
 from kechuang.market.services.catalogue import (
     achievement_create,
@@ -15,6 +18,7 @@ from kechuang.market.services.catalogue import (
     demand_create,
     demand_update,
     transfer_create,
+    transfer_update,
 )
 from kechuang.market.services.challenges import (
     agreement_record,
@@ -59,6 +63,7 @@ __all__ = [
     "bid_submit",
     "bid_withdraw",
     "broker_create",
+    "broker_update",
     "call_create",
     "can_register",
     "challenge_create",
@@ -75,6 +80,7 @@ __all__ = [
     "demand_propose",
     "demand_update",
     "event_create",
+    "event_update",
     "needs_expert_review",
     "outcome_add",
     "participant_add",
@@ -85,5 +91,7 @@ __all__ = [
     "review_close",
     "review_submit",
     "training_create",
+    "training_update",
     "transfer_create",
+    "transfer_update",
 ]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core import scoping
 from kechuang.core.roles import Role
-from kechuang.core.services import object_create
+from kechuang.core.services import object_create, object_update
 from kechuang.market.models import (
     Broker,
     EventOutcome,
@@ -263,3 +263,44 @@ def attendance_add(
         data={**payload, "session": session},
         source=source,
     )
+
+
+# Edits change what a record says, not who keeps it: the organiser, the employer and the
+# city stay, so a record cannot be moved out of the keeper's scope by editing it.
+EVENT_EDIT = ("kind", "title", "held_on", "venue", "description")
+SESSION_EDIT = ("kind", "topic", "starts_on", "ends_on")
+BROKER_EDIT = ("name", "series", "level", "certified_on")
+
+
+def _edit(
+    actor: Any, obj: Any, data: Mapping[str, Any], fields: tuple[str, ...], source: str
+) -> Any:
+    obj = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    scoping.require_edit(actor, obj)
+    return object_update(actor=actor, obj=obj, data=_pick(data, fields), source=source, check=False)
+
+
+@transaction.atomic
+def event_update(
+    *, actor: Any, event: MarketEvent, data: Mapping[str, Any], source: str = "web"
+) -> MarketEvent:
+    updated: MarketEvent = _edit(actor, event, data, EVENT_EDIT, source)
+    return updated
+
+
+@transaction.atomic
+def training_update(
+    *, actor: Any, session: TrainingSession, data: Mapping[str, Any], source: str = "web"
+) -> TrainingSession:
+    updated: TrainingSession = _edit(actor, session, data, SESSION_EDIT, source)
+    return updated
+
+
+@transaction.atomic
+def broker_update(
+    *, actor: Any, broker: Broker, data: Mapping[str, Any], source: str = "web"
+) -> Broker:
+    """A broker's name, title and date; attendance records keep the name they were taken
+    with, so the people-trained counts still find the person (see `counts`)."""
+    updated: Broker = _edit(actor, broker, data, BROKER_EDIT, source)
+    return updated

@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kechuang.core import scoping
 from kechuang.core.roles import Role
 from kechuang.core.scoping import role_of
 from kechuang.market import counts, selectors, services
 from kechuang.market import forms_activities as f
 from kechuang.market.filters import BrokerFilter, EventFilter, TrainingFilter
-from kechuang.market.models import TrainingSession
+from kechuang.market.models import Broker, TrainingSession
 from kechuang.market.views.common import act, form_messages, form_page, paged, save
 
 ORGANISING_ROLES = {Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.SERVICE}
@@ -125,12 +126,19 @@ def outcome_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def broker_list(request: HttpRequest) -> HttpResponse:
     fs = BrokerFilter(request.GET or None, queryset=selectors.broker_list(user=request.user))
+    page = paged(request, fs.qs)
+    editable = set(
+        fs.qs.filter(
+            scoping.editable_q(Broker, request.user), pk__in=[b.pk for b in page]
+        ).values_list("pk", flat=True)
+    )
     return render(
         request,
         "market/broker_list.html",
         {
             "filter": fs,
-            "page": paged(request, fs.qs),
+            "page": page,
+            "editable": editable,
             "can_create": role_of(request.user) in BROKER_ROLES,
         },
     )

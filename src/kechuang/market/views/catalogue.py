@@ -19,6 +19,7 @@ from kechuang.core.scoping import role_of
 from kechuang.market import forms, selectors, services
 from kechuang.market.filters import AchievementFilter, DemandFilter, TransferFilter
 from kechuang.market.models import Achievement
+from kechuang.market.services import catalogue
 from kechuang.registry.models import Enterprise, Institution
 
 PAGE_SIZE = 30
@@ -78,7 +79,11 @@ def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     obj = get_object_or_404(selectors.achievement_list(user=request.user), pk=pk)
     user: Any = request.user
     owner = role_of(user) == Role.INSTITUTION and user.organization_id == obj.institution_id
-    return render(request, "market/achievement_detail.html", {"object": obj, "owner": owner})
+    return render(
+        request,
+        "market/achievement_detail.html",
+        {"object": obj, "owner": owner, "can_edit": catalogue.may_update(user, obj)},
+    )
 
 
 @login_required
@@ -113,12 +118,15 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
     filterset = TransferFilter(
         request.GET or None, queryset=selectors.transfer_list(user=request.user)
     )
+    page = _page(request, filterset.qs)
+    for t in page:
+        t.editable = catalogue.may_update(request.user, t)
     return render(
         request,
         "market/transfer_list.html",
         {
             "filter": filterset,
-            "page": _page(request, filterset.qs),
+            "page": page,
             "can_create": role_of(request.user) == Role.INSTITUTION,
         },
     )
@@ -159,7 +167,8 @@ def demand_list(request: HttpRequest) -> HttpResponse:
 
 def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
     obj = get_object_or_404(selectors.demand_list(user=request.user), pk=pk)
-    return render(request, "market/demand_detail.html", {"object": obj})
+    can_edit = request.user.is_authenticated and catalogue.may_update(request.user, obj)
+    return render(request, "market/demand_detail.html", {"object": obj, "can_edit": can_edit})
 
 
 @login_required
