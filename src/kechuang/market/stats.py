@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import connections
 from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
 
 from kechuang.core import scoping
@@ -114,14 +115,19 @@ def _finish(row: dict[str, Any]) -> dict[str, Any]:
 def _period_sums(
     qs: QuerySet[TechContract], periods: dict[str, Period], columns: Sequence[str]
 ) -> dict[tuple[Any, ...], dict[str, Any]]:
-    """Count and sums per group for each period, as one UNION ALL of plain aggregates.
+    """Count and sums per group for each period.
 
-    One aggregate per period rather than conditional sums (FILTER) over all periods: SQLite
-    evaluates every FILTER on every row, while a plain aggregate over a date range streams
-    the group-ordered covering index (`contract_group_idx`) — about three times faster.
+    On SQLite, one UNION ALL of plain aggregates, one per period, rather than conditional sums
+    (FILTER) over all periods: SQLite evaluates every FILTER on every row, while a plain
+    aggregate over a date range streams the group-ordered covering index
+    (`contract_group_idx`) — about three times faster. PostgreSQL reads that index no faster
+    than the table, and a UNION ALL scans the table once per period; there one parallel scan
+    with conditional sums is about a third faster (periods may overlap: each has its own).
     """
     # Without dimensions, group by the status (a constant under the filter): one row.
     group = list(columns) or ["status"]
+    if connections[qs.db].vendor == "postgresql":
+        return _filtered_sums(qs, periods, columns, group)
     parts = [
         qs.filter(period.q()).values(*group).annotate(tag=Value(index), **_measures("")).order_by()
         for index, period in enumerate(periods.values())
@@ -141,6 +147,23 @@ def _period_sums(
             row.setdefault(f"{AGG}{prefix}turnover", None)
             row.setdefault(f"{AGG}{prefix}tech_value", None)
     return out
+
+
+def _filtered_sums(
+    qs: QuerySet[TechContract],
+    periods: dict[str, Period],
+    columns: Sequence[str],
+    group: list[str],
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """The sums of `_period_sums` in one scan, each period's aggregates filtered by its dates."""
+    within = Q()
+    for period in periods.values():
+        within |= period.q()
+    measures: dict[str, Any] = {}
+    for prefix, period in periods.items():
+        measures |= _measures(prefix, period)
+    rows = qs.filter(within).values(*group).annotate(**measures).order_by()
+    return {tuple(r[c] for c in columns): {k: r[k] for k in measures} for r in rows}
 
 
 def contract_stats(
