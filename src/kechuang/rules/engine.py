@@ -19,7 +19,7 @@ from kechuang.rules.measures import Columns
 from kechuang.rules.pivot import prepare
 from kechuang.rules.plan import possible_reasons
 from kechuang.rules.prepare import column
-from kechuang.rules.spec import Band, Criterion, Spec
+from kechuang.rules.spec import Band, Compare, Criterion, Spec, Test, leaves
 
 SCORE = "_score"
 _BITS = 62
@@ -101,8 +101,26 @@ def _cohort_points(spec: Spec, cols: Columns, cr: Criterion) -> pl.Expr:
     return pl.when(pl.col("stage").is_not_null()).then(pts).cast(pl.Int64).alias(_pc(cr.name))
 
 
+def _compares(spec: Spec) -> list[Compare]:
+    """Every masked comparison the spec makes, in a fixed order."""
+    tests: list[Test] = [c.test for c in (*spec.eligibility, *spec.direct)]
+    tests += [a.test for a in spec.adjustments]
+    tests += [cr.test for cr in spec.criteria if cr.test is not None]
+    out = [leaf for t in tests for leaf in leaves(t)]
+    if spec.cohort:
+        m = spec.cohort.stage_measure
+        out += [Compare(m, ">=", st.min) for st in spec.cohort.stages if st.min is not None]
+    out += [
+        Compare(cr.measure, "<=", cr.floor)
+        for cr in spec.criteria
+        if cr.kind == "percentile" and cr.measure
+    ]
+    return out
+
+
 def compile(spec: Spec) -> Compiled:
     cols = Columns(spec)
+    s1 = cols.leaves(_compares(spec))
     s2: list[pl.Expr] = [
         cols.test(c.test).alias(f"cond_{c.name}") for c in (*spec.eligibility, *spec.direct)
     ]
@@ -181,7 +199,7 @@ def compile(spec: Spec) -> Compiled:
     ]
     ranked = {c.measure for c in spec.criteria if c.kind == "percentile" and c.measure}
     s2b = _ranks(cols, ranked, keys) if spec.cohort else []
-    stages = [*cols.materialise(ranked), s2, s2b, s3, s4, s5, s6, s7, s8]
+    stages = [*cols.materialise(ranked), s1, s2, s2b, s3, s4, s5, s6, s7, s8]
     columns = [c for c in output_columns(spec) if c != "reasons"] + _mask_names(spec)
     return Compiled(spec, [s for s in stages if s], columns)
 

@@ -7,6 +7,7 @@ rate `num·qⁿ ≥ (p+q)ⁿ·den`), so a value exactly on a band edge always la
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -217,6 +218,23 @@ class Columns:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
         self.exprs = {name: compile_measure(m, spec) for name, m in spec.measures.items()}
+        self.leaf_names: dict[tuple[str, str, object], str] = {}
+
+    def leaves(self, compares: Iterable[Compare]) -> list[pl.Expr]:
+        """A stage with each distinct comparison as a Boolean column, read by all later tests.
+
+        Tests, their reason codes and the cohort read the same comparisons many times over;
+        each is computed once (wide integer products cost more than reading a column).
+        """
+        exprs: list[pl.Expr] = []
+        names: dict[tuple[str, str, object], str] = {}
+        for c in compares:
+            key = (c.measure, c.op, c.value)
+            if key not in names:
+                names[key] = f"_t{len(names)}"
+                exprs.append(self.compare(c.measure, c.op, c.value).alias(names[key]))
+        self.leaf_names = names
+        return exprs
 
     def materialise(self, keys: set[str]) -> list[list[pl.Expr]]:
         """Stages: window helpers; validity, yes-no and text values; numeric display values.
@@ -262,6 +280,8 @@ class Columns:
         masked: bool = True,
     ) -> pl.Expr:
         """The test as a Boolean, unknown where the measure is (unless masked=False)."""
+        if masked and (name, op, value) in self.leaf_names:
+            return pl.col(self.leaf_names[(name, op, value)])
         m = self.spec.measures[name]
         if m.vtype == "bool":
             flag = pl.col(f"value_{name}")
