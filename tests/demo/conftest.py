@@ -7,7 +7,6 @@ import pytest
 
 from kechuang.core.models import User
 from kechuang.demo import builder
-from kechuang.demo.models import PointsPilotZone
 from kechuang.demo.targets import DEFAULT_TARGETS, load
 from kechuang.market.models import (
     Achievement,
@@ -31,6 +30,7 @@ from kechuang.programs.models import (
     GradientApplication,
     GradientCall,
     GradientCertification,
+    PointsPilotZone,
     TechSMEApplication,
 )
 from kechuang.registry.models import (

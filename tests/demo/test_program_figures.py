@@ -9,7 +9,6 @@ import datetime as dt
 import pytest
 
 from kechuang.core.models import User
-from kechuang.demo.models import PointsPilotZone
 from kechuang.programs import selectors
 from kechuang.programs.models import (
     Admission,
@@ -17,9 +16,11 @@ from kechuang.programs.models import (
     EvaluationResult,
     EvaluationRun,
     GradientCertification,
+    PointsPilotZone,
     TechSMEApplication,
 )
 from kechuang.programs.services.techsme import allocate_number
+from kechuang.registry.models import Enterprise
 from tests.demo.conftest import SCALE
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +130,22 @@ def test_ten_zones_pilot_innovation_points(demo, targets):
     pilots = PointsPilotZone.objects.filter(since__lte=END)
     assert pilots.count() == targets.count("F24")
     assert pilots.filter(zone__level="national").exists()
+
+
+def test_f24_is_counted_from_the_innovation_points_run(demo, targets):
+    run = EvaluationRun.objects.get(program="innovation-points", year=2023, source="demo")
+    assert run.status == "done" and run.pilot_zones and run.evaluated > 0
+    # A cohort is "zone|stage": the zones the run's cohorts name are the pilot zones.
+    cohorts = set(run.results.values_list("cohort", flat=True))
+    zones = {c.split("|")[0] for c in cohorts}
+    assert len(zones) == targets.count("F24")
+    pilots = PointsPilotZone.objects.filter(since__lte=END).values_list("zone_id", flat=True)
+    assert zones == {str(z) for z in pilots}
+    assert any(c.count("|") == 1 for c in cohorts)  # zone × stage
+    # Everyone evaluated is in a pilot zone, and every enterprise of those zones with figures.
+    evaluated = set(run.results.values_list("enterprise_id", flat=True))
+    in_pilots = Enterprise.objects.filter(zone__points_pilot__isnull=False)
+    assert evaluated <= set(in_pilots.values_list("pk", flat=True))
+    with_years = in_pilots.filter(years__year__in=(2021, 2022, 2023)).distinct()
+    assert evaluated == set(with_years.values_list("pk", flat=True))
+    assert Enterprise.objects.filter(zone__points_pilot__isnull=True, zone__isnull=False).exists()

@@ -234,3 +234,28 @@ def test_the_command_line_runs_from_the_database_and_writes_the_output(firms, tm
             city_admin.username,
             stderr=io.StringIO(),
         )
+
+
+def test_a_run_over_the_pilot_zones_reads_only_their_enterprises(db, province_admin):
+    import datetime as dt
+
+    from kechuang.core.models import HighTechZone
+    from kechuang.programs.models import PointsPilotZone
+    from tests.programs.runs_support import firm
+
+    pilot, other = HighTechZone.objects.order_by("pk")[:2]
+    inside = [firm(f"试点{i}", zone=pilot) for i in range(3)]
+    firm("非试点", zone=other)
+    firm("区外")
+    # No pilot zone yet: nobody is read.
+    empty = run(province_admin, program="innovation-points", pilot_zones=True)
+    assert empty.pilot_zones and empty.status == "done" and empty.evaluated == 0
+    PointsPilotZone.objects.create(zone=pilot, since=dt.date(YEAR, 3, 1))
+    r = run(province_admin, program="innovation-points", pilot_zones=True)
+    assert {x.enterprise_id for x in r.results.all()} == {e.pk for e in inside}
+    assert {x.cohort.split("|")[0] for x in r.results.all()} == {str(pilot.pk)}
+    # A pilot from a later year is not read by this year's run.
+    PointsPilotZone.objects.create(zone=other, since=dt.date(YEAR + 1, 1, 1))
+    again = run(province_admin, program="innovation-points", pilot_zones=True)
+    assert again.evaluated == 3
+    assert run(province_admin, program="innovation-points").evaluated == 5

@@ -15,9 +15,8 @@ from typing import Any
 
 from django.db import models
 
-from kechuang.core.models import HighTechZone, TechField
+from kechuang.core.models import TechField
 from kechuang.demo.context import Context
-from kechuang.demo.models import PointsPilotZone
 from kechuang.market.models import (
     Challenge,
     ChallengeListBatch,
@@ -29,7 +28,6 @@ from kechuang.market.models import (
 from kechuang.registry.models import Institution, Platform
 
 MODELS: tuple[type[models.Model], ...] = (
-    PointsPilotZone,
     PlanProject,
     Challenge,
     ChallengeListBatch,
@@ -67,7 +65,6 @@ def generate(ctx: Context) -> None:
     challenges(ctx)
     events(ctx)
     training(ctx)
-    pilot_zones(ctx)
 
 
 def projects(ctx: Context) -> None:
@@ -298,15 +295,3 @@ def training(ctx: Context) -> None:
         sessions,
     )
     ctx.insert(TrainingAttendance, ("id", "session_id", "name", "employer", "passed"), attendance)
-
-
-def pilot_zones(ctx: Context) -> None:
-    """F24 high-tech zones piloting innovation points: the national zones first."""
-    t = ctx.targets
-    order = {"national": 0, "demonstration_zone": 1, "provincial": 2}
-    zones = sorted(
-        HighTechZone.objects.values_list("pk", "level"), key=lambda z: (order.get(z[1], 3), z[0])
-    )
-    since = t.period.start + dt.timedelta(days=75)
-    rows = [(i, pk, since) for i, (pk, _level) in enumerate(zones[: t.count("F24")], start=1)]
-    ctx.insert(PointsPilotZone, ("id", "zone_id", "since"), rows)

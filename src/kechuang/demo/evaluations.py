@@ -47,9 +47,12 @@ def clear() -> None:
         model._default_manager.all().delete()
 
 
-def run(ctx: Context, program: str, year: int) -> Run:
-    """Evaluate `program`'s rules of `year` over the whole registry and keep the results."""
-    done = runs.run_evaluation(actor=None, program=program, year=year, source=SOURCE).run
+def run(ctx: Context, program: str, year: int, pilot_zones: bool = False) -> Run:
+    """Evaluate `program`'s rules of `year` over the whole registry (or the enterprises of
+    the zones piloting innovation points) and keep the results."""
+    done = runs.run_evaluation(
+        actor=None, program=program, year=year, source=SOURCE, pilot_zones=pilot_zones
+    ).run
     passed = set(
         EvaluationResult.objects.filter(run=done, verdict="pass").values_list(
             "enterprise_id", flat=True

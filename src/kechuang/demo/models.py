@@ -25,26 +25,3 @@ class DemoBuild(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} seed={self.seed} scale={self.scale}"
-
-
-class PointsPilotZone(models.Model):
-    """A high-tech zone piloting the innovation-points evaluation (创新积分制试点), F24.
-
-    Kept by the demo until the programs record pilot zones themselves.
-    """
-
-    zone = models.OneToOneField(
-        "core.HighTechZone",
-        verbose_name=_("高新区"),
-        on_delete=models.CASCADE,
-        related_name="points_pilot",
-    )
-    since = models.DateField(_("试点开始日期"))
-
-    class Meta:
-        verbose_name = _("创新积分试点高新区")
-        verbose_name_plural = _("创新积分试点高新区")
-        ordering = ["since", "zone_id"]
-
-    def __str__(self) -> str:
-        return str(self.zone)

@@ -1,5 +1,5 @@
 """The programs of the demo province: tech-SME evaluation registrations and admissions
-(F15, F16, F17) and gradient certifications (F18, F19).
+(F15, F16, F17), gradient certifications (F18, F19) and innovation points (F24).
 
 Counts of enterprises are multiplied by --scale like the enterprises themselves; at 1.0 they
 are the bulletin's. The services work one enterprise at a time (numbers locked per county),
@@ -22,7 +22,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from kechuang.demo import certifications, evaluations
+from kechuang.demo import certifications, evaluations, points
 from kechuang.demo.context import Context
 from kechuang.programs import assessment, deadlines
 from kechuang.programs.models import (
@@ -56,6 +56,7 @@ def clear() -> None:
     for model in MODELS:
         model._default_manager.all().delete()
     evaluations.clear()
+    points.clear()
 
 
 def scaled(ctx: Context, n: int) -> int:
@@ -72,6 +73,7 @@ def generate(ctx: Context) -> None:
     runs = {y: evaluations.run(ctx, Program.TECH_SME, y) for y in (year - 1, year)}
     admissions(ctx, registered, runs)
     certifications.generate(ctx)
+    points.generate(ctx)
 
 
 def registrations(ctx: Context) -> dict[int, dt.date]:

@@ -66,6 +66,7 @@ class Selection:
 
     city: str | None = None
     county: str | None = None
+    zones: tuple[int, ...] | None = None  # high-tech zone ids (None: any zone or none)
     through: int | None = None
     active: tuple[int, int] | None = None
     fields: frozenset[str] | None = None  # the columns wanted (None: all of COLUMNS)
@@ -137,6 +138,11 @@ def _where(sel: Selection, alias: str) -> tuple[list[str], list[Any]]:
     if sel.county:
         where.append(f"{alias}.region_id = %s")
         params.append(sel.county)
+    if sel.zones is not None:
+        # An empty list selects nobody: "IN ()" is not valid SQL, a NULL never matches.
+        zones: list[Any] = [*sel.zones] or [None]
+        where.append(f"{alias}.zone_id IN ({', '.join(['%s'] * len(zones))})")
+        params.extend(zones)
     return where, params
 
 
@@ -183,7 +189,8 @@ def _years(sel: Selection) -> pl.DataFrame:
         where.append("y.year <= %s")
         params.append(sel.through)
     wanted = _year_columns(sel)
-    join = f" JOIN {e} e ON e.id = y.enterprise_id" if sel.city or sel.county else ""
+    joined = sel.city or sel.county or sel.zones is not None
+    join = f" JOIN {e} e ON e.id = y.enterprise_id" if joined else ""
 
     def read(column: str) -> str:
         return _money(f"y.{column}") if column in MONEY else f"y.{column}"
@@ -372,7 +379,12 @@ def _grouped(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.sort("enterprise_id", "year")
 
 
-def for_specs(*specs: Spec, city: str | None = None, county: str | None = None) -> Selection:
+def for_specs(
+    *specs: Spec,
+    city: str | None = None,
+    county: str | None = None,
+    zones: tuple[int, ...] | None = None,
+) -> Selection:
     """What evaluating `specs` reads: their columns, up to their evaluation year, for the
     enterprises with figures in the years they read."""
     reads = [y for spec in specs for y in spec.reads]
@@ -380,6 +392,7 @@ def for_specs(*specs: Spec, city: str | None = None, county: str | None = None) 
     return Selection(
         city=city,
         county=county,
+        zones=zones,
         through=max(spec.year for spec in specs),
         active=(min(reads), max(reads)),
         fields=spec_fields(*specs),

@@ -15,6 +15,7 @@ from kechuang.programs.models.gradient import (
     GradientCall,
     GradientCertification,
 )
+from kechuang.programs.models.pilots import PointsPilotZone
 from kechuang.programs.models.runs import (
     EvaluationResult,
     EvaluationRun,
@@ -48,6 +49,7 @@ __all__ = [
     "NoticeBatch",
     "NoticeEntry",
     "Objection",
+    "PointsPilotZone",
     "Program",
     "Revocation",
     "Simulation",

@@ -123,6 +123,8 @@ class EvaluationRun(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Only the enterprises of the zones piloting innovation points (PointsPilotZone).
+    pilot_zones = models.BooleanField(_("仅试点高新区"), default=False)
     source = models.CharField(_("来源"), max_length=10, default="web")
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED

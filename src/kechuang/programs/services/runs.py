@@ -28,7 +28,7 @@ from kechuang.core.models import AuditEntry, Region
 from kechuang.core.roles import Role
 from kechuang.programs import results, specs
 from kechuang.programs.frames import Selection, for_specs, registry_frame
-from kechuang.programs.models import EvaluationResult, EvaluationRun
+from kechuang.programs.models import EvaluationResult, EvaluationRun, PointsPilotZone
 from kechuang.rules import Spec, SpecError, evaluate, load_spec
 
 Progress = Callable[[str, int, int], None]
@@ -105,8 +105,10 @@ def run_create(
     region: str | None = None,
     spec_file: Path | None = None,
     source: str = "web",
+    pilot_zones: bool = False,
 ) -> EvaluationRun:
-    """Check the actor and record a queued run of `program`'s rules for `year`."""
+    """Check the actor and record a queued run of `program`'s rules for `year`;
+    `pilot_zones`: only the enterprises of the zones piloting innovation points."""
     if actor is not None or source not in SYSTEM_SOURCES:
         scoping.require(can_run(actor))
     where, city = _scope(actor, region)
@@ -123,6 +125,7 @@ def run_create(
             city_id=city,
             started_by=actor,
             source=source,
+            pilot_zones=pilot_zones,
         )
         audit.record(actor, AuditEntry.Action.CREATE, run, None, _snapshot(run), source=source)
     return run
@@ -139,10 +142,17 @@ def run_evaluation(
     background: bool = False,
     progress: Progress | None = None,
     keep_result: bool = False,
+    pilot_zones: bool = False,
 ) -> Outcome:
     """Create a run and evaluate; in a background thread (after commit) when asked."""
     run = run_create(
-        actor=actor, program=program, year=year, region=region, spec_file=spec_file, source=source
+        actor=actor,
+        program=program,
+        year=year,
+        region=region,
+        spec_file=spec_file,
+        source=source,
+        pilot_zones=pilot_zones,
     )
     if background and not getattr(settings, "EVALUATION_RUNS_INLINE", False):
         transaction.on_commit(lambda: start(run.pk))
@@ -169,7 +179,11 @@ def _in_thread(run_id: int) -> None:
 
 def _selection(run: EvaluationRun, spec: Spec) -> Selection:
     county = run.region_id if run.region and not run.region.is_reporting_unit else None
-    return for_specs(spec, city=run.city_id, county=county)
+    zones = None
+    if run.pilot_zones:  # the zones piloting by the end of the run's year
+        pilots = PointsPilotZone.objects.filter(since__year__lte=run.year)
+        zones = tuple(pilots.order_by("zone_id").values_list("zone_id", flat=True))
+    return for_specs(spec, city=run.city_id, county=county, zones=zones)
 
 
 def execute(run_id: int, progress: Progress | None = None, keep_result: bool = False) -> Outcome:
