@@ -3,7 +3,7 @@ published (F22), plan projects approved (F09, F21), matchmaking events held (F29
 
 Each reads through the selectors' scope, so a city bureau counts its own city. A course
 counts in the period in which it ends; a person counts once per period however many
-courses they attend, and once in the cumulative total (see `person_key`).
+courses they attend, and once in the cumulative total (see `people`).
 """
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ from django.db.models import QuerySet
 
 from kechuang.core import scoping
 from kechuang.market.models import (
+    Broker,
     Challenge,
     ChallengeListBatch,
     MarketEvent,
     PlanProject,
     TrainingAttendance,
 )
-from kechuang.market.models.activities import person_key
+from kechuang.market.models.activities import identity, person_key
 from kechuang.market.stats import Period
 
 GRAINS = ("month", "quarter", "half", "year")
@@ -69,19 +70,58 @@ def _attendances(user: Any, kind: str | None, until: dt.date) -> QuerySet[Traini
     return scoping.visible(qs, user)
 
 
+def people(attendances: list[tuple[int | None, str, str]]) -> list[str]:
+    """Who each (broker id, name, employer) attendance is, as a key; equal keys, one person.
+
+    Attendance records carry no ID number or phone: a person is known by a link to a
+    registered broker, or else by name and employer. The rule:
+
+    - an attendance linked to a broker is that broker;
+    - a name-only attendance is the broker whose name and employer are the same — as the
+      broker's own attendances among `attendances` recorded them, or as the broker record
+      stands now (a broker edited since keeps both) — provided exactly one broker fits;
+    - otherwise it is its name and employer: the same name at the same employer is one
+      person, at another employer (or with none given) another person.
+
+    Names and employers compare after folding full-width forms and white space
+    (`identity`), so "辽宁（大连）中心" and "辽宁(大连)中心" are one employer.
+    """
+    brokers = {b for b, _n, _e in attendances if b is not None}
+    known: dict[tuple[str, str], set[int]] = {}
+    for b, name, employer in attendances:
+        if b is not None:
+            known.setdefault(identity(name, employer), set()).add(b)
+    current = Broker.objects.filter(pk__in=brokers).values_list(
+        "pk", "name", "service_institution__name", "institution__name"
+    )
+    for b, name, service, institution in current:
+        known.setdefault(identity(name, service or institution or ""), set()).add(b)
+    out = []
+    for b, name, employer in attendances:
+        match = known.get(identity(name, employer), set()) if b is None else set()
+        out.append(person_key(b if b is not None else _only(match), name, employer))
+    return out
+
+
+def _only(ids: set[int]) -> int | None:
+    return next(iter(ids)) if len(ids) == 1 else None
+
+
 def training_counts(
     *, user: Any, periods: list[Period], kind: str | None = None
 ) -> list[TrainingCount]:
     """People trained in each of `periods` (in order) and cumulatively, in one query."""
     if not periods:
         return []
-    rows = _attendances(user, kind, max(p.end for p in periods)).values_list(
-        "broker_id", "name", "employer", "passed", "session_id", "session__ends_on"
+    rows = list(
+        _attendances(user, kind, max(p.end for p in periods)).values_list(
+            "broker_id", "name", "employer", "passed", "session_id", "session__ends_on"
+        )
     )
+    keys = people([(r[0], r[1], r[2]) for r in rows])
     first_seen: dict[str, dt.date] = {}
     records = []
-    for broker_id, name, employer, passed, session, ends_on in rows.iterator():
-        key = person_key(broker_id, name, employer)
+    for key, (_b, _n, _e, passed, session, ends_on) in zip(keys, rows, strict=True):
         records.append((key, passed, session, ends_on))
         if key not in first_seen or ends_on < first_seen[key]:
             first_seen[key] = ends_on

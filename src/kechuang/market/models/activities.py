@@ -3,6 +3,7 @@ brokers and their training (rules.md §7)."""
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 
 from django.conf import settings
@@ -332,8 +333,19 @@ class TrainingAttendance(models.Model):
         return self.name
 
 
+def identity(name: str, employer: str) -> tuple[str, str]:
+    """A name and an employer as compared: full-width forms folded (（） and () alike),
+    white space collapsed."""
+
+    def fold(text: str) -> str:
+        return " ".join(unicodedata.normalize("NFKC", text).split())
+
+    return fold(name), fold(employer)
+
+
 def person_key(broker_id: int | None, name: str, employer: str) -> str:
-    """Who an attendance is, for counting distinct people."""
+    """Who an attendance is, before name-only records are matched to brokers (`counts`)."""
     if broker_id is not None:
         return f"broker:{broker_id}"
-    return "person:" + " ".join(name.split()) + "|" + " ".join(employer.split())
+    folded_name, folded_employer = identity(name, employer)
+    return f"person:{folded_name}|{folded_employer}"
