@@ -172,8 +172,12 @@ def main() -> None:
         del long
 
         def timed(program: str) -> Any:
-            begin = time.perf_counter()
+            begin, cpu = time.perf_counter(), time.process_time()
             run = run_evaluation(actor=None, program=program, year=YEAR, source="cli").run
+            print(
+                f"  ({program}: this process's CPU {time.process_time() - cpu:.1f} s, "
+                f"load average {os.getloadavg()[0]:.2f})"
+            )
             return run, time.perf_counter() - begin
 
         tech, total = timed("tech-sme")
