@@ -113,34 +113,33 @@ def _blocks(long: pl.DataFrame, plan: _Plan, grouped: bool) -> pl.DataFrame | No
             return None
         raise InputError(_duplicates_message(long))
     b = b.with_columns(year.gather(b[f"_p{j}"]).alias(f"_y{j}") for j in range(size))
+    in_time = [b[f"_y{j}"] <= plan.horizon for j in range(size)]
     at = {
         y: b.select(
             pl.coalesce(pl.when(pl.col(f"_y{j}") == y).then(pl.col(f"_o{j}")) for j in range(size))
         ).to_series()
         for y in plan.by_year
     }
-    cols = {"uscc": codes}
+    # Every column is one gather from the long frame; one select runs them side by side.
+    exprs: list[pl.Expr] = [pl.col("uscc").gather(pl.lit(b["_o0"])).alias("uscc")]
     for f, y in plan.outputs():
+        name = column(f, y)
         if long[f].null_count() == n:  # an absent optional column
-            cols[column(f, y)] = pl.Series(column(f, y), [None], dtype(BY_KEY[f])).extend_constant(
-                None, len(codes) - 1
-            )
+            exprs.append(pl.lit(None, dtype(BY_KEY[f])).alias(name))
             continue
         if y is not None:
-            cols[column(f, y)] = long[f].gather(at[y])
+            exprs.append(pl.col(f).gather(pl.lit(at[y])).alias(name))
             continue
         # Later rows hold later years: the last non-empty one up to N is the latest.
-        filled = long[f].is_not_null()
-        latest = b.select(
-            pl.coalesce(
-                pl.when((pl.col(f"_y{j}") <= plan.horizon) & filled.gather(b[f"_o{j}"])).then(
-                    pl.col(f"_o{j}")
-                )
-                for j in reversed(range(size))
+        filled = pl.col(f).is_not_null()
+        latest = pl.coalesce(
+            pl.when(pl.lit(in_time[j]) & filled.gather(pl.lit(b[f"_o{j}"]))).then(
+                pl.lit(b[f"_o{j}"])
             )
-        ).to_series()
-        cols[column(f, None)] = long[f].gather(latest)
-    return pl.DataFrame(cols)
+            for j in reversed(range(size))
+        )
+        exprs.append(pl.col(f).gather(latest).alias(name))
+    return long.select(exprs)
 
 
 def _duplicates_message(long: pl.DataFrame) -> str:
