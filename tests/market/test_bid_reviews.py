@@ -218,10 +218,13 @@ def test_the_pages_of_the_review(client, challenge, bids, experts, province_admi
     client.force_login(enterprise_user)
     page = client.get(detail).content.decode()
     assert "尚有 2 份评审意见未提交" in page
+    assert reverse("market:bid_select", args=[challenge.pk]) not in page
     client.post(reverse("market:bid_select", args=[challenge.pk]), {"bid": bids[0].pk})
     assert Challenge.objects.get(pk=challenge.pk).status == Challenge.Status.OPEN
 
     client.force_login(experts[0])
+    index = client.get(reverse("market:index")).content.decode()
+    assert reverse("market:bid_review_list") in index
     listing = client.get(reverse("market:bid_review_list")).content.decode()
     assert bids[0].solver_name in listing and bids[1].solver_name in listing
     for b, points in zip(bids, (88, 64), strict=True):
@@ -240,6 +243,7 @@ def test_the_pages_of_the_review(client, challenge, bids, experts, province_admi
     client.force_login(enterprise_user)
     page = client.get(detail).content.decode()
     assert "88" in page and "1/1" in page and "评审专家0" not in page
+    assert reverse("market:bid_select", args=[challenge.pk]) in page
     client.post(reverse("market:bid_select", args=[challenge.pk]), {"bid": bids[0].pk})
     assert Challenge.objects.get(pk=challenge.pk).status == Challenge.Status.SELECTED
 

@@ -221,6 +221,7 @@ def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     province = role == Role.PROVINCE_ADMIN
     review_open = c.status == Challenge.Status.OPEN and c.review_closed_on is None
     scores = reviews.review_summary(user=user, challenge=c)
+    pending = pending_reviews(c)
     bids = list(selectors.bids_on(user=user, challenge=c))
     for b in bids:
         setattr(b, "review", scores.get(b.pk))  # noqa: B010 - read by the template
@@ -234,11 +235,14 @@ def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "project": selectors.project_list(user=user).filter(challenge=c).first(),
             "events": selectors.challenge_events(user=user, challenge=c),
             "can_bid": role in BID_ROLES and not issuer and c.accepts_bids(timezone.localdate()),
-            "can_select": (issuer or province) and c.status == Challenge.Status.OPEN,
+            # Selection waits for the expert review (the service refuses it as well).
+            "can_select": (issuer or province)
+            and c.status == Challenge.Status.OPEN
+            and (c.review_closed_on is not None or not pending),
             "can_apply": (issuer or province) and c.status == Challenge.Status.SIGNED,
             "is_province": province,
             "sees_reviews": bool(scores) or province,
-            "reviews_pending": pending_reviews(c),
+            "reviews_pending": pending,
             "can_assign": province and review_open and c.deadline < timezone.localdate(),
             "can_close_review": province and review_open and bool(scores),
             "assign_form": f.ReviewAssignForm(challenge=c) if province else None,
