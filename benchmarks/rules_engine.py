@@ -262,6 +262,12 @@ def main() -> None:
         f"engine, all {len(specs)} programs, rows grouped by enterprise: {t_all:.2f} s "
         f"(CPU {c_all:.2f} s; goal ≤ 2 s)\n  passes: {passes}"
     )
+    # Where the time goes: each program evaluated alone (its own preparation included).
+    alone = []
+    for spec in specs:
+        took, cpu, _ = _best(lambda spec=spec: evaluate(spec, frame), repeat=1)
+        alone.append(f"{spec.program} {took:.2f} s (CPU {cpu:.2f})")
+    print("  each program alone, one run: " + ", ".join(alone))
     t_shuf, c_shuf, _ = _best(lambda: evaluate_many(specs, shuffled))
     print(
         f"engine, all {len(specs)} programs, rows shuffled:             {t_shuf:.2f} s "
@@ -312,3 +318,4 @@ def main() -> None:
     print(f"  tech-SME, DuckDB ÷ engine:      {t_duck / t_tech:.2f} (goal ≥ 1)")
     print(f"  reference ÷ engine, all:        {ref_all * scale / t_all:.0f}× (goal ≥ 30)")
     print(f"  reference ÷ engine, tech-SME:   {ref_tech * scale / t_tech:.0f}×")
+    print(f"load average after timing: {os.getloadavg()[0]:.1f}")

@@ -323,11 +323,15 @@ def _mask_names(spec: Spec) -> list[str]:
     return [f"_rm{i}" for i in range(max(len(possible_reasons(spec)) - 1, 0) // _BITS + 1)]
 
 
-def finish(spec: Spec, frame: pl.DataFrame) -> pl.DataFrame:
+def _combos(spec: Spec, frame: pl.DataFrame) -> pl.LazyFrame:
+    """The distinct reason masks of a result: few, whatever the number of rows."""
+    return frame.lazy().select(_mask_names(spec)).unique()
+
+
+def _with_reasons(spec: Spec, frame: pl.DataFrame, combos: pl.DataFrame) -> pl.LazyFrame:
     """Turn the reason masks into lists of codes, in the order of possible_reasons()."""
     codes = possible_reasons(spec)
     masks = _mask_names(spec)
-    combos = frame.select(masks).unique()
     lists = [
         [codes[i * _BITS + b] for i, m in enumerate(row) for b in range(_BITS) if m >> b & 1]
         for row in combos.iter_rows()
@@ -337,12 +341,23 @@ def finish(spec: Spec, frame: pl.DataFrame) -> pl.DataFrame:
         # Look the mask up as an expression: the frame keeps its own chunks, nothing is copied.
         at = pl.int_range(len(lists), eager=True, dtype=pl.UInt32)
         index = pl.col(masks[0]).replace_strict(combos[masks[0]], at, return_dtype=pl.UInt32)
-        return frame.with_columns(pl.lit(table).gather(index).alias("reasons")).select(
-            output_columns(spec)
-        )
+        reasons = pl.lit(table).gather(index).alias("reasons")
+        return frame.lazy().with_columns(reasons).select(output_columns(spec))
     keyed = combos.with_columns(table)
-    reasons = frame.select(masks).join(keyed, on=masks, how="left", maintain_order="left")
-    return frame.with_columns(reasons["reasons"]).select(output_columns(spec))
+    joined = frame.lazy().join(keyed.lazy(), on=masks, how="left", maintain_order="left")
+    return joined.select(output_columns(spec))
+
+
+def finish(spec: Spec, frame: pl.DataFrame) -> pl.DataFrame:
+    """Turn the reason masks into lists of codes, in the order of possible_reasons()."""
+    return _with_reasons(spec, frame, _combos(spec, frame).collect()).collect()
+
+
+def _finish_all(specs: list[Spec], frames: list[pl.DataFrame]) -> list[pl.DataFrame]:
+    """finish() for several results at once: each step's work runs side by side."""
+    pairs = list(zip(specs, frames, strict=True))
+    combos = pl.collect_all([_combos(s, f) for s, f in pairs])
+    return pl.collect_all([_with_reasons(s, f, c) for (s, f), c in zip(pairs, combos, strict=True)])
 
 
 def run(compiled: Compiled, wide: pl.LazyFrame) -> pl.LazyFrame:
@@ -368,7 +383,6 @@ def evaluate_many(
         group = [s for s in specs if s.year == year]
         wide = prepare(frame, group).lazy()
         frames = pl.collect_all([run(compile(s), wide) for s in group], engine="streaming")
-        out.update(
-            {f"{s.program}/{s.year}": finish(s, f) for s, f in zip(group, frames, strict=True)}
-        )
+        done = _finish_all(group, frames)
+        out.update({f"{s.program}/{s.year}": f for s, f in zip(group, done, strict=True)})
     return out
