@@ -161,6 +161,8 @@ EDIT = {  #     province city      zone  enterprise institution service bank  ex
     MEVT: by_role(ALL,  CITY,       NO,   OWN,       OWN,       OWN,    OWN,  NO,    NO),
     BRK:  by_role(ALL,  CITY,       NO,   NO,        OWN,       OWN,    NO,   NO,    NO),
     TRN:  by_role(ALL,  CITY,       NO,   OWN,       OWN,       OWN,    OWN,  NO,    NO),
+    # only the assigned expert gives its review
+    BREV: by_role(NO,   NO,         NO,   NO,        NO,        NO,     NO,   PEOPLE, NO),
 }
 # fmt: on
 TABLES = Tables(read=READ, edit=EDIT)
@@ -391,6 +393,10 @@ API_OPERATIONS: dict[str, Spec] = {
     "market_challenge_detail": DetailOf(CHAL),
     "market_bid_list": ListOf(CBID, login=True),
     "market_bid_create": CreateOf(SOLVERS, body=bid_body),
+    "market_api_reviews_bid_review_list": ListOf(BREV, login=True),
+    "market_api_reviews_bid_review_submit": EditOf(
+        BREV, body={"score": 80, "opinion": "矩阵评审意见"}
+    ),
     "market_plan_project_list": ListOf(PPROJ, login=True),
     "market_plan_project_detail": DetailOf(PPROJ, login=True),
     "market_event_list": ListOf(MEVT, login=True),

@@ -258,3 +258,33 @@ def test_a_solver_does_not_see_the_scores(client, challenge, bids, experts, prov
     assert 'id="reviews"' not in page and "专家平均分" not in page
     other = UserFactory(role="enterprise", organization_id=EnterpriseFactory().pk)
     assert reviews.review_summary(user=other, challenge=challenge) == {}
+
+
+def test_an_expert_reviews_through_the_api(client, challenge, bids, experts, province_admin):
+    services.review_assign(actor=province_admin, challenge=challenge, expert=experts[0], on=AFTER)
+    client.force_login(experts[0])
+    listing = client.get("/api/v1/market/bid-reviews").json()
+    assert listing["count"] == 2
+    first = listing["items"][0]
+    assert (first["bid_id"], first["proposal"], first["score"]) == (
+        bids[0].pk,
+        bids[0].proposal,
+        None,
+    )
+    url = f"/api/v1/market/bid-reviews/{first['id']}"
+    post = lambda body: client.post(url, body, content_type="application/json")  # noqa: E731
+    assert post({"score": 101, "opinion": "好"}).status_code == 422
+    done = post({"score": 92, "opinion": "方案成熟"})
+    assert done.status_code == 200 and done.json()["score"] == 92
+    assert post({"score": 50, "opinion": "再评"}).status_code == 422
+    review = BidReview.objects.get(pk=first["id"])
+    assert audited(review) == ["create", "update"]
+    assert audit_source(review) == "api"
+    client.force_login(experts[1])
+    assert client.get("/api/v1/market/bid-reviews").json()["count"] == 0
+    assert post({"score": 10, "opinion": "x"}).status_code == 404
+
+
+def audit_source(obj) -> str:
+    ct = ContentType.objects.get_for_model(type(obj))
+    return AuditEntry.objects.filter(content_type=ct, object_id=str(obj.pk)).latest("id").source
