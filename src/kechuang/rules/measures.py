@@ -253,6 +253,11 @@ class Columns:
                 if name in keys:
                     first.append(pl.when(me.ok).then(me.key).alias(f"_key.{name}"))
                 value = me.num.cast(pl.Float64) / me.den.cast(pl.Float64)
+                if me.linear is not None and me.linear[1] == 1:
+                    # The same float, without the wide product: an Int64 converts exactly as
+                    # the Int128 of equal value does.
+                    whole, _, divisor = me.linear
+                    value = whole.cast(pl.Float64) / pl.lit(float(divisor))
                 if m.power != 1:
                     value = value.pow(1 / m.power)
                 second.append(pl.when(self.ok(name)).then(value - m.offset).alias(f"value_{name}"))
