@@ -31,6 +31,7 @@ from tests.role_matrix_world import BANK, ENT, INST, ROLES, SVC, Row, World
 
 CCALL, CDEM, CLIST, CHAL = "challenge_call", "challenge_demand", "challenge_list", "challenge"
 CBID, PPROJ, BREV = "challenge_bid", "plan_project", "bid_review"
+CHALX = "challenge_as_edited"  # the challenges again, with who may edit them (the province)
 MEVT, BRK, TRN = "market_event", "broker", "training_session"
 
 # Who may open the forms that create these things.
@@ -259,6 +260,7 @@ def market_rows(world: World) -> dict[str, list[Row]]:
     }
     rows = _challenges(f)
     rows[BREV] = _reviews(world, rows[CBID])
+    rows[CHALX] = rows[CHAL]
     rows[PPROJ] = _projects(f)
     rows.update(_activities(f))
     return rows

@@ -14,11 +14,16 @@ from django.urls import reverse
 from kechuang.core import audit
 from kechuang.market import forms, services
 from kechuang.market import forms_activities as fa
-from kechuang.market.models import Organiser, TechContract, TechDemand
+from kechuang.market import forms_challenges as fc
+from kechuang.market.models import ChallengeDemand, Organiser, TechContract, TechDemand
+from kechuang.market.services import challenge_edits
 from tests.factories import (
     AchievementFactory,
     AchievementTransferFactory,
     BrokerFactory,
+    ChallengeDemandFactory,
+    ChallengeFactory,
+    ChallengeListBatchFactory,
     EnterpriseFactory,
     InstitutionFactory,
     MarketEventFactory,
@@ -245,3 +250,59 @@ def test_detail_pages_link_to_the_edit_page_for_the_keeper_only(client):
         assert link in client.get(reverse(listing)).content.decode()
         client.force_login(other)
         assert link not in client.get(reverse(listing)).content.decode()
+
+
+def test_a_challenge_demand_is_corrected_until_the_province_decides(client, province_admin):
+
+    firm = EnterpriseFactory()
+    keeper = user_of(firm, "enterprise")
+    demand = ChallengeDemandFactory(enterprise=firm)
+    url = reverse("market:challenge_demand_edit", args=[demand.pk])
+    client.force_login(keeper)
+    assert url in client.get(reverse("market:challenge_demand_list")).content.decode()
+    data = post_data(fc.ChallengeDemandEditForm, demand, need="耐高温涂层")
+    assert client.post(url, data).status_code == 302
+    demand.refresh_from_db()
+    assert demand.need == "耐高温涂层"
+    [entry] = audit.history(demand).filter(action="update")
+    assert entry.actor == keeper and "need" in entry.changes
+    client.force_login(user_of(EnterpriseFactory(), "enterprise"))
+    assert client.get(url).status_code == 404
+    with pytest.raises(PermissionDenied):
+        challenge_edits.challenge_demand_update(
+            actor=user_of(EnterpriseFactory(), "enterprise"), demand=demand, data={"need": "x"}
+        )
+    services.demand_decline(actor=province_admin, demand=demand, reason="不属于本次征集方向")
+    with pytest.raises(ValidationError) as exc:
+        challenge_edits.challenge_demand_update(actor=keeper, demand=demand, data={"need": "x"})
+    assert exc.value.code == "locked"
+    client.force_login(keeper)
+    assert "需求已纳入榜单或未被采纳,不能修改" in client.get(url).content.decode()
+    assert ChallengeDemand.objects.get(pk=demand.pk).need == "耐高温涂层"
+
+
+def test_a_challenge_is_corrected_by_the_province_until_published(client, province_admin):
+
+    draft = ChallengeListBatchFactory(status="draft", published_on=None)
+    challenge = ChallengeFactory(batch=draft, status="draft", deadline=dt.date(2030, 1, 1))
+    url = reverse("market:challenge_edit", args=[challenge.pk])
+    client.force_login(province_admin)
+    page = client.get(reverse("market:challenge_detail", args=[challenge.pk])).content.decode()
+    assert url in page
+    data = post_data(fc.ChallengeEditForm, challenge, targets="氧含量 ≤ 3 ppm")
+    assert client.post(url, data).status_code == 302
+    challenge.refresh_from_db()
+    assert challenge.targets == "氧含量 ≤ 3 ppm"
+    assert audit.history(challenge).filter(action="update", actor=province_admin).exists()
+    issuer = user_of(challenge.issuer, "enterprise")
+    client.force_login(issuer)
+    assert client.get(url).status_code == 403
+    services.batch_publish(actor=province_admin, batch=draft, on=dt.date(2029, 1, 1))
+    challenge.refresh_from_db()
+    with pytest.raises(ValidationError) as exc:
+        challenge_edits.challenge_update(
+            actor=province_admin, challenge=challenge, data={"targets": "x"}
+        )
+    assert exc.value.code == "locked"
+    client.force_login(province_admin)
+    assert "榜单项目已发布,不能修改" in client.get(url).content.decode()

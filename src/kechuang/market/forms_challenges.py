@@ -224,3 +224,23 @@ class ReviewAssignForm(forms.Form):
 class BidReviewForm(forms.Form):
     score = forms.IntegerField(label=_("评分(0–100)"), min_value=0, max_value=100)
     opinion = forms.CharField(label=_("评审意见"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class ChallengeDemandEditForm(forms.ModelForm):
+    class Meta:
+        model = ChallengeDemand
+        fields = ["title", "need", "targets", "budget", "field"]
+        widgets = {"need": TEXTAREA, "targets": TEXTAREA}
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class ChallengeEditForm(forms.ModelForm):
+    class Meta:
+        model = Challenge
+        fields = ["title", "need", "targets", "budget_cap", "deadline", "field"]
+        widgets = {"deadline": DateInput(), "need": TEXTAREA, "targets": TEXTAREA}
+
+    def _post_clean(self) -> None:
+        pass

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from kechuang.market.views import challenges as c
+from kechuang.market.views import edits as e
 from kechuang.market.views import projects as p
 from kechuang.market.views import reviews as r
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("challenge-demands/", c.demand_list, name="challenge_demand_list"),
     path("challenge-demands/new", c.demand_create, name="challenge_demand_create"),
     path("challenge-demands/<int:pk>/decline", c.demand_decline, name="challenge_demand_decline"),
+    path("challenge-demands/<int:pk>/edit", e.challenge_demand_edit, name="challenge_demand_edit"),
     path("challenge-lists/", c.batch_list, name="batch_list"),
     path("challenge-lists/new", c.batch_create, name="batch_create"),
     path("challenge-lists/<int:pk>/", c.batch_detail, name="batch_detail"),
@@ -19,6 +21,7 @@ urlpatterns = [
     path("challenge-lists/<int:pk>/publish", c.batch_publish, name="batch_publish"),
     path("challenges/", c.challenge_list, name="challenge_list"),
     path("challenges/<int:pk>/", c.challenge_detail, name="challenge_detail"),
+    path("challenges/<int:pk>/edit", e.challenge_edit, name="challenge_edit"),
     path("challenges/<int:pk>/bid", c.bid_create, name="bid_create"),
     path("challenges/<int:pk>/select", c.bid_select, name="bid_select"),
     path("challenges/<int:pk>/agreement", c.agreement_record, name="agreement_record"),

@@ -23,6 +23,7 @@ from kechuang.market import forms_challenges as f
 from kechuang.market import reviews, selectors, services
 from kechuang.market.filters import BatchFilter, BidFilter, ChallengeDemandFilter, ChallengeFilter
 from kechuang.market.models import Challenge, ChallengeDemand, ChallengeListBatch
+from kechuang.market.services import challenge_edits
 from kechuang.market.services.reviews import pending_reviews
 from kechuang.market.services.workflow import acts_for
 from kechuang.market.views.common import act, form_messages, form_page, paged, save, to_form
@@ -77,13 +78,22 @@ def call_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def demand_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.challenge_demand_list(user=request.user)
-    return _listing(
+    filterset = ChallengeDemandFilter(request.GET or None, queryset=qs)
+    page = paged(request, filterset.qs)
+    for d in page:
+        d.editable = challenge_edits.demand_locked(d) is None and challenge_edits.may_edit_demand(
+            request.user, d
+        )
+    return render(
         request,
         "market/challenge_demand_list.html",
-        ChallengeDemandFilter(request.GET or None, queryset=qs),
-        is_province=role_of(request.user) == Role.PROVINCE_ADMIN,
-        can_propose=role_of(request.user) in DEMAND_ROLES,
-        reason_form=f.ReasonForm(),
+        {
+            "filter": filterset,
+            "page": page,
+            "is_province": role_of(request.user) == Role.PROVINCE_ADMIN,
+            "can_propose": role_of(request.user) in DEMAND_ROLES,
+            "reason_form": f.ReasonForm(),
+        },
     )
 
 

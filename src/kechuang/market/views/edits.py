@@ -18,9 +18,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from kechuang.core.roles import Role
+from kechuang.core.scoping import role_of
 from kechuang.market import forms, selectors, services
 from kechuang.market import forms_activities as fa
-from kechuang.market.services import catalogue
+from kechuang.market import forms_challenges as fc
+from kechuang.market.services import catalogue, challenge_edits
 from kechuang.market.views.common import save
 
 
@@ -138,4 +141,34 @@ def broker_edit(request: HttpRequest, pk: int) -> HttpResponse:
         lambda d: services.broker_update(actor=request.user, broker=obj, data=d),
         _("修改技术经纪人"),
         ("market:broker_list", None),
+    )
+
+
+@login_required
+def challenge_demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = get_object_or_404(selectors.challenge_demand_list(user=request.user), pk=pk)
+    if not challenge_edits.may_edit_demand(request.user, obj):
+        raise PermissionDenied
+    return _edit_page(
+        request,
+        fc.ChallengeDemandEditForm(request.POST or None, instance=obj),
+        lambda d: challenge_edits.challenge_demand_update(actor=request.user, demand=obj, data=d),
+        _("修改揭榜挂帅需求"),
+        ("market:challenge_demand_list", None),
+        challenge_edits.demand_locked(obj),
+    )
+
+
+@login_required
+def challenge_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = get_object_or_404(selectors.challenge_list(user=request.user), pk=pk)
+    if role_of(request.user) != Role.PROVINCE_ADMIN:
+        raise PermissionDenied
+    return _edit_page(
+        request,
+        fc.ChallengeEditForm(request.POST or None, instance=obj),
+        lambda d: challenge_edits.challenge_update(actor=request.user, challenge=obj, data=d),
+        _("修改榜单项目"),
+        ("market:challenge_detail", obj.pk),
+        challenge_edits.challenge_locked(obj),
     )

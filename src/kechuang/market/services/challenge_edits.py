@@ -1,0 +1,74 @@
+"""Corrections to the challenge workflow's records while they may still change.
+
+An enterprise (or an admin who may act for it) corrects a demand until the province has
+adopted or declined it; the province corrects an item of a list until the list is
+published — after that, solvers have bid on what was published.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.core import scoping
+from kechuang.core.roles import Role
+from kechuang.core.services import object_update
+from kechuang.market.models import Challenge, ChallengeDemand
+from kechuang.market.services.workflow import acts_for, is_province, lock
+
+DEMAND_EDIT = ("title", "need", "targets", "budget", "field")
+CHALLENGE_EDIT = ("title", "need", "targets", "budget_cap", "deadline", "field")
+
+
+def may_edit_demand(actor: Any, demand: ChallengeDemand) -> bool:
+    """Who proposes demands for the enterprise may correct them (as `demand_propose`)."""
+    return acts_for(actor, Role.ENTERPRISE, demand.enterprise_id) or (
+        scoping.role_of(actor) in (Role.PROVINCE_ADMIN, Role.CITY_ADMIN)
+        and scoping.can_edit(actor, demand.enterprise)
+    )
+
+
+def demand_locked(demand: ChallengeDemand) -> str | None:
+    if demand.status != ChallengeDemand.Status.SUBMITTED:
+        return str(_("需求已纳入榜单或未被采纳,不能修改"))
+    return None
+
+
+def challenge_locked(challenge: Challenge) -> str | None:
+    if challenge.status != Challenge.Status.DRAFT:
+        return str(_("榜单项目已发布,不能修改"))
+    return None
+
+
+def _pick(data: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k in names or k.removesuffix("_id") in names}
+
+
+@transaction.atomic
+def challenge_demand_update(
+    *, actor: Any, demand: ChallengeDemand, data: Mapping[str, Any], source: str = "web"
+) -> ChallengeDemand:
+    demand = lock(demand)
+    scoping.require(may_edit_demand(actor, demand))
+    if (why := demand_locked(demand)) is not None:
+        raise ValidationError(why, code="locked")
+    return object_update(
+        actor=actor, obj=demand, data=_pick(data, DEMAND_EDIT), source=source, check=False
+    )
+
+
+@transaction.atomic
+def challenge_update(
+    *, actor: Any, challenge: Challenge, data: Mapping[str, Any], source: str = "web"
+) -> Challenge:
+    challenge = lock(challenge)
+    scoping.require(is_province(actor))
+    if (why := challenge_locked(challenge)) is not None:
+        raise ValidationError(why, code="locked")
+    return object_update(
+        actor=actor, obj=challenge, data=_pick(data, CHALLENGE_EDIT), source=source, check=False
+    )
