@@ -7,9 +7,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 
 from kechuang.rules import load_program, load_spec
+from kechuang.rules.engine import _max_cents, _points
 from tests.rules.helpers import run, yuan
 
 RANK_DEMO = """
@@ -257,3 +259,12 @@ def test_stage_by_revenue(revenue, stage):
     if stage is None:
         assert row["score"] is None
         assert row["reasons"][0] == "missing:sales_revenue"
+
+
+def test_hundredths_print_exactly_over_the_whole_range_a_spec_can_reach():
+    spec = load_program("innovation-points", 2023)
+    most = _max_cents(spec)
+    assert most >= 100_000  # 1,000 points plus the local bonus
+    cents = pl.int_range(-most, most + 1, eager=True).alias("c").to_frame()
+    got = cents.select(_points(spec, pl.col("c")))["c"].to_list()
+    assert got == [Decimal(n).scaleb(-2) for n in range(-most, most + 1)]

@@ -15,6 +15,7 @@ from typing import Any, cast
 
 import polars as pl
 
+from kechuang.rules.fields import BY_KEY
 from kechuang.rules.measures import Columns
 from kechuang.rules.pivot import prepare
 from kechuang.rules.plan import possible_reasons
@@ -23,6 +24,7 @@ from kechuang.rules.spec import Band, Compare, Criterion, Spec, Test, leaves
 
 SCORE = "_score"
 _BITS = 62
+_FLOAT_EXACT = 1 << 40
 
 
 @dataclass
@@ -68,6 +70,33 @@ def _stage(spec: Spec, cols: Columns) -> pl.Expr:
         for st in reversed(ch.stages)
     ]
     return pl.when(cols.ok(ch.stage_measure)).then(cases(pairs)).alias("stage")
+
+
+def _cohort_keys(spec: Spec, cols: Columns) -> tuple[list[pl.Expr], list[pl.Expr]]:
+    """Columns naming each enterprise's cohort, and the keys that group by them.
+
+    Small integers group faster than text: a code becomes its category number and the stage its
+    position, each null kept apart from every value, so the cohorts are the same.
+    """
+    assert spec.cohort
+    ch = spec.cohort
+    n = len(ch.stages)
+    pairs = [
+        (pl.lit(True) if st.min is None else cols.compare(ch.stage_measure, ">=", st.min), i)
+        for i, st in reversed(list(enumerate(ch.stages)))
+    ]
+    stage = pl.when(cols.ok(ch.stage_measure)).then(cases(pairs)).cast(pl.Int64).fill_null(n)
+    parts: list[pl.Expr] = []
+    for g in ch.group_by:
+        raw = pl.col(column(g, None))
+        if BY_KEY[g].kind in ("code", "text"):
+            raw = raw.cast(pl.Categorical).to_physical().cast(pl.Int64).fill_null(1 << 32)
+        parts.append(raw)
+    if len(parts) == 1 and BY_KEY[ch.group_by[0]].kind in ("code", "text"):
+        # One code: category (< 2**32, null as 2**32) and stage packed in one Int64.
+        return [(parts[0] * (n + 1) + stage).alias("_cohort")], [pl.col("_cohort")]
+    named = [p.alias(f"_cohort{i}") for i, p in enumerate(parts)] + [stage.alias("_cohort_s")]
+    return named, [pl.col(e.meta.output_name()) for e in named]
 
 
 def _ranks(cols: Columns, ranked: set[str], keys: list[pl.Expr]) -> list[pl.Expr]:
@@ -128,7 +157,8 @@ def compile(spec: Spec) -> Compiled:
     keys: list[pl.Expr] = []
     if spec.cohort:
         s2.append(_stage(spec, cols))
-        keys = [pl.col(column(g, None)) for g in spec.cohort.group_by] + [pl.col("stage")]
+        cohort, keys = _cohort_keys(spec, cols)
+        s2 += cohort
     for cr in spec.criteria:
         if cr.kind == "bands":
             s2.append(_band_points(cols, cr.measure or "", cr.bands).alias(_pc(cr.name)))
@@ -237,9 +267,23 @@ def _point_names(spec: Spec) -> list[str]:
     return [c.name for c in spec.criteria] + [a.name for a in spec.adjustments]
 
 
+def _max_cents(spec: Spec) -> int:
+    """A bound on any points column of the spec, in hundredths (the total included)."""
+    most = 0
+    for cr in spec.criteria:
+        bands = [*cr.bands, *(b for o in cr.options for b in o.bands)]
+        most += max([abs(b.points) for b in bands] + [abs(w) for w in cr.weights.values()] + [0])
+    most += sum(abs(a.points) for a in spec.adjustments)
+    return most * 100
+
+
 def _points(spec: Spec, cents: pl.Expr) -> pl.Expr:
     if spec.integer_points:
         return (cents // 100).cast(pl.Int64)
+    if _max_cents(spec) < _FLOAT_EXACT:
+        # The nearest double to n/100 rounds back to exactly n/100 while n is this small; a
+        # cast from Float64 rounds, and costs far less than Decimal multiplication.
+        return (cents.cast(pl.Float64) / 100).cast(pl.Decimal(38, 2))
     # Decimal hundredths: a float division would print 54.55 as 54.550000000000004.
     return (cents.cast(pl.Decimal(38, 0)) * pl.lit(Decimal("0.01"))).cast(pl.Decimal(38, 2))
 
