@@ -6,11 +6,13 @@ exact; specs without a cohort output whole points.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from functools import reduce
+from functools import partial, reduce
 from typing import Any, cast
 
 import polars as pl
@@ -397,13 +399,6 @@ def finish(spec: Spec, frame: pl.DataFrame) -> pl.DataFrame:
     return _with_reasons(spec, frame, _combos(spec, frame).collect()).collect()
 
 
-def _finish_all(specs: list[Spec], frames: list[pl.DataFrame]) -> list[pl.DataFrame]:
-    """finish() for several results at once: each step's work runs side by side."""
-    pairs = list(zip(specs, frames, strict=True))
-    combos = pl.collect_all([_combos(s, f) for s, f in pairs])
-    return pl.collect_all([_with_reasons(s, f, c) for (s, f), c in zip(pairs, combos, strict=True)])
-
-
 def run(compiled: Compiled, wide: pl.LazyFrame) -> pl.LazyFrame:
     lf = wide
     for stage in compiled.stages:
@@ -413,8 +408,7 @@ def run(compiled: Compiled, wide: pl.LazyFrame) -> pl.LazyFrame:
 
 def evaluate(spec: Spec, frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """Evaluate one program over a long frame (exchange-formats §1 columns)."""
-    wide = prepare(frame, [spec])
-    return finish(spec, run(compile(spec), wide.lazy()).collect(engine="streaming"))
+    return _evaluate_prepared(spec, prepare(frame, [spec]).lazy())
 
 
 def evaluate_many(
@@ -426,7 +420,23 @@ def evaluate_many(
     for year in sorted({s.year for s in specs}):
         group = [s for s in specs if s.year == year]
         wide = prepare(frame, group).lazy()
-        frames = pl.collect_all([run(compile(s), wide) for s in group], engine="streaming")
-        done = _finish_all(group, frames)
-        out.update({f"{s.program}/{s.year}": f for s, f in zip(group, done, strict=True)})
+
+        # Each program runs to its end in a thread of its own (Polars releases the GIL while it
+        # works), costliest first: the cheap ones, reasons and all, fill the other cores while
+        # the cohort rankings run, with no wait for every program at each step.
+        costliest = sorted(group, key=_cost, reverse=True)
+        with ThreadPoolExecutor(max(1, min(len(group), os.cpu_count() or 1))) as pool:
+            results = pool.map(partial(_evaluate_prepared, wide=wide), costliest)
+            done = dict(zip(map(id, costliest), results, strict=True))
+        out.update({f"{s.program}/{s.year}": done[id(s)] for s in group})
     return out
+
+
+def _evaluate_prepared(spec: Spec, wide: pl.LazyFrame) -> pl.DataFrame:
+    return finish(spec, run(compile(spec), wide).collect(engine="streaming"))
+
+
+def _cost(spec: Spec) -> tuple[int, int]:
+    """Ranks within cohorts cost most, then criteria."""
+    ranked = sum(1 for c in spec.criteria if c.kind == "percentile")
+    return ranked, len(spec.criteria) + len(spec.adjustments)
