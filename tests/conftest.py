@@ -13,6 +13,8 @@ from tests.factories import (
     UserFactory,
 )
 
+pytest_plugins = ["tests.browser"]  # the `page` fixture of the browser tests
+
 
 @pytest.fixture(autouse=True)
 def _default_language():

@@ -3,52 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-from collections.abc import Iterator
 
-import pytest
-
-from kechuang.core import reference
 from kechuang.core.roles import Role
 from kechuang.programs.models import EvaluationRegistration, TechSMEApplication
+from tests.browser import MARKS
 from tests.factories import EnterpriseFactory, UserFactory
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian chromium is not installed"),
-]
-
-
-@pytest.fixture
-def page(live_server, transactional_db) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    reference.load()
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
-        context.set_default_timeout(15_000)
-        pg = context.new_page()
-        errors: list[str] = []
-        pg.on("pageerror", lambda exc: errors.append(str(exc)))
-        yield pg
-        browser.close()
-        assert not errors, errors
+pytestmark = MARKS
 
 
 def test_score_and_reasons_follow_the_figures_as_typed(page, live_server):

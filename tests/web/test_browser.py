@@ -2,60 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from collections.abc import Iterator
 
-import pytest
-
-from kechuang.core import reference
 from kechuang.core.roles import Role
+from tests.browser import MARKS
 from tests.factories import EnterpriseFactory, EnterpriseYearFactory, UserFactory
 
-# The live server runs in a thread while Playwright's sync API keeps an event loop.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian chromium is not installed"),
-]
-
-
-@pytest.fixture
-def reference_data(transactional_db) -> None:
-    """Regions and industries: an earlier transactional test's flush may have removed them."""
-    reference.load()
-
-
-@pytest.fixture
-def page(live_server, reference_data) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        # A Chinese browser: the site starts in zh-hans, as for the officials who use it.
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
-        context.set_default_timeout(15_000)
-        pg = context.new_page()
-        errors: list[str] = []
-        pg.on("pageerror", lambda exc: errors.append(str(exc)))
-        yield pg
-        browser.close()
-        assert not errors, errors
+pytestmark = MARKS
 
 
 def test_province_admin_finds_an_enterprise_and_sees_the_charts(page, live_server):
