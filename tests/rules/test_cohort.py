@@ -114,6 +114,43 @@ def test_values_at_the_floor_score_nothing_but_count(demo):
     assert points(run(demo, firms([0, 0, 0]))) == [Decimal(0)] * 3
 
 
+def test_two_criteria_on_one_measure_rank_above_their_own_floors(tmp_path: Path):
+    # Only values above the lowest floor are ranked, on top of a count of those at or below it:
+    # a criterion with a higher floor still counts every value of the cohort.
+    second = """
+[[criteria]]
+name = "many_patents"
+kind = "percentile"
+measure = "patents"
+floor = 2
+weights = { small = 100, large = 100 }
+missing = "zero"
+label = { zh-hans = "较多发明专利申请", en = "many invention applications" }
+
+[[tiers]]"""
+    path = tmp_path / "2023.toml"
+    text = RANK_DEMO.replace("small = 1000, large = 1000", "small = 900, large = 900")
+    path.write_text(text.replace("\n[[tiers]]", second, 1), encoding="utf-8")
+    spec = load_spec(path)
+    rows = run(spec, firms([0, 1, 2, 3, 3, 5, None]))
+    assert points(rows) == [
+        Decimal(0),
+        Decimal(300),
+        Decimal(450),
+        Decimal(750),
+        Decimal(750),
+        Decimal(900),
+        Decimal(0),
+    ]
+    assert [r["points_many_patents"] for r in rows] == [
+        *[Decimal(0)] * 3,
+        Decimal("83.33"),
+        Decimal("83.33"),
+        Decimal(100),
+        Decimal(0),
+    ]
+
+
 def test_points_are_kept_in_hundredths_rounded_down(demo):
     assert points(run(demo, firms([1, 2, 3]))) == [
         Decimal("333.33"),

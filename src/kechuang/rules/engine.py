@@ -34,6 +34,7 @@ class Compiled:
     spec: Spec
     stages: list[list[pl.Expr]]
     output: list[str]
+    windowed: frozenset[int] = frozenset()  # stages of window expressions (cohort rankings)
 
 
 def _pc(name: str) -> str:
@@ -101,18 +102,23 @@ def _cohort_keys(spec: Spec, cols: Columns) -> tuple[list[pl.Expr], list[pl.Expr
     return named, [pl.col(e.meta.output_name()) for e in named]
 
 
-def _ranks(cols: Columns, ranked: set[str], keys: list[pl.Expr]) -> list[pl.Expr]:
+def _ranks(cols: Columns, floors: dict[str, Fraction], keys: list[pl.Expr]) -> list[pl.Expr]:
     """Per ranked measure: how many of the cohort are at or below the value, and how many rank.
 
-    Percentile = share of the cohort at or below the value: equal values score equally. These
+    Percentile = share of the cohort at or below the value: equal values score equally. Values
+    at or below the floor score nothing, so only those above it are ranked, on top of a count of
+    the rest (many enterprises report no PCT application or financing: a smaller sort). These
     are columns of their own stage: window expressions of one context share their groups, while
     inside arithmetic each would group the rows again.
     """
     out: list[pl.Expr] = []
-    for m in sorted(ranked):
-        key = pl.when(pl.col("stage").is_not_null()).then(cols.key(m))
-        out.append(key.rank("max").over(keys).cast(pl.Int64).alias(f"_at_most.{m}"))
-        out.append(key.count().over(keys).cast(pl.Int64).alias(f"_size.{m}"))
+    for m in sorted(floors):
+        known = pl.col("stage").is_not_null() & cols.ok(m)
+        low = cols.compare(m, "<=", floors[m])
+        above = pl.when(known & ~low).then(cols.key(m))
+        out.append((known & low).sum().over(keys).cast(pl.Int64).alias(f"_below.{m}"))
+        out.append(above.rank("max").over(keys).cast(pl.Int64).alias(f"_above.{m}"))
+        out.append(known.sum().over(keys).cast(pl.Int64).alias(f"_size.{m}"))
     return out
 
 
@@ -124,7 +130,9 @@ def _cohort_points(spec: Spec, cols: Columns, cr: Criterion) -> pl.Expr:
         pts = cases([(hit, weight), (hit.is_not_null(), 0)])
     else:
         m = cr.measure or ""
-        at_most, size = pl.col(f"_at_most.{m}"), pl.col(f"_size.{m}")
+        # Only values above the measure's lowest floor were ranked, on top of those below it.
+        at_most = pl.col(f"_below.{m}") + pl.col(f"_above.{m}")
+        size = pl.col(f"_size.{m}")
         low = cols.compare(m, "<=", cr.floor)
         pts = cases([(cols.ok(m) & low, 0), (cols.ok(m), weight * at_most // size)])
     if cr.missing == "zero":
@@ -229,11 +237,18 @@ def compile(spec: Spec) -> Compiled:
         pl.lit(spec.program).alias("program"),
         pl.lit(spec.version).alias("spec_version"),
     ]
-    ranked = {c.measure for c in spec.criteria if c.kind == "percentile" and c.measure}
-    s2b = _ranks(cols, ranked, keys) if spec.cohort else []
+    floors: dict[str, Fraction] = {}
+    for c in spec.criteria:
+        if c.kind == "percentile" and c.measure:
+            # The lowest floor of a measure: a value above it ranks for every criterion.
+            floors[c.measure] = min(floors.get(c.measure, c.floor), c.floor)
+    ranked = set(floors)
+    s2b = _ranks(cols, floors, keys) if spec.cohort else []
     stages = [*cols.materialise(ranked), s1, s2, s2b, s3, s4, s5, s6, s7, s8]
     columns = [c for c in output_columns(spec) if c != "reasons"] + _mask_names(spec)
-    return Compiled(spec, [s for s in stages if s], columns)
+    kept = [s for s in stages if s]
+    windowed = frozenset(i for i, s in enumerate(kept) if spec.cohort and (s is s2b or s is s5))
+    return Compiled(spec, kept, columns, windowed)
 
 
 def output_columns(spec: Spec) -> list[str]:
@@ -399,11 +414,20 @@ def finish(spec: Spec, frame: pl.DataFrame) -> pl.DataFrame:
     return _with_reasons(spec, frame, _combos(spec, frame).collect()).collect()
 
 
-def run(compiled: Compiled, wide: pl.LazyFrame) -> pl.LazyFrame:
+def run(compiled: Compiled, wide: pl.LazyFrame) -> pl.DataFrame:
+    """All stages, streamed, but for the window stages.
+
+    The streaming engine groups the rows again for every window expression; the in-memory one
+    groups them once for a whole stage of them (28 cohort counts: 1.47 s against 0.14 s).
+    """
     lf = wide
-    for stage in compiled.stages:
-        lf = lf.with_columns(stage)
-    return lf.select(compiled.output)
+    for i, stage in enumerate(compiled.stages):
+        if i in compiled.windowed:
+            done = lf.collect(engine="streaming")
+            lf = done.lazy().with_columns(stage).collect(engine="in-memory").lazy()
+        else:
+            lf = lf.with_columns(stage)
+    return lf.select(compiled.output).collect(engine="streaming")
 
 
 def evaluate(spec: Spec, frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
@@ -433,7 +457,7 @@ def evaluate_many(
 
 
 def _evaluate_prepared(spec: Spec, wide: pl.LazyFrame) -> pl.DataFrame:
-    return finish(spec, run(compile(spec), wide).collect(engine="streaming"))
+    return finish(spec, run(compile(spec), wide))
 
 
 def _cost(spec: Spec) -> tuple[int, int]:
