@@ -67,10 +67,15 @@ class DetailOf:
 
 @dataclass(frozen=True)
 class EditOf:
-    """Changing one record: 404 if unseen, 403 if seen but not editable."""
+    """Changing one record: 404 if unseen, 403 if seen but not editable.
+
+    `allowed` is the answer for a role that may edit: 200, or per row when an action is
+    refused (422) on the world's records in states it does not accept — its rules are
+    tested with its workflow; here only who reaches it."""
 
     resource: str
-    body: dict[str, Any] | None = None  # what the API operation sends
+    body: dict[str, Any] | Callable[[], dict[str, Any]] | None = None  # what the API sends
+    allowed: int | Callable[[Row], int] = 200
 
 
 @dataclass(frozen=True)
@@ -175,6 +180,8 @@ def _per_row(
     refused: int,
 ) -> Iterator[Probe]:
     body = getattr(spec, "body", None)
+    if callable(body):
+        body = body()
     for r in world.rows[spec.resource]:
         if isinstance(spec, RedirectFor):
             status = refused if role == ANON else 302
@@ -188,6 +195,8 @@ def _per_row(
             role, tables.edit[spec.resource][role], r
         ):
             status = 403
+        elif isinstance(spec, EditOf):
+            status = spec.allowed(r) if callable(spec.allowed) else spec.allowed
         else:
             status = 200
         yield Probe(method, url(_fill(params, r)), status, what=r.name, body=body)

@@ -35,9 +35,11 @@ from tests.market.matrix import (
     PROVINCE_ONLY,
     SOLVERS,
     TRN,
+    assign_body,
     bid_body,
     event_body,
     market_rows,
+    review_closable,
 )
 from tests.programs.matrix import (
     ADM,
@@ -402,6 +404,10 @@ API_OPERATIONS: dict[str, Spec] = {
     "market_api_reviews_bid_review_list": ListOf(BREV, login=True),
     "market_api_reviews_bid_review_submit": EditOf(
         BREV, body={"score": 80, "opinion": "矩阵评审意见"}
+    ),
+    "market_api_reviews_challenge_review_assign": EditOf(CHALX, body=assign_body, allowed=422),
+    "market_api_reviews_challenge_review_close": EditOf(
+        CHALX, body={"reason": "矩阵结束评审"}, allowed=review_closable
     ),
     "market_plan_project_list": ListOf(PPROJ, login=True),
     "market_plan_project_detail": DetailOf(PPROJ, login=True),

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from kechuang.core.models import User
 from kechuang.core.roles import Role
 from kechuang.market.models import BidReview, Challenge
 from kechuang.registry.models import ServiceInstitution
@@ -52,6 +53,17 @@ def bid_body(n: int) -> dict[str, Any]:
     if ROLES[n] == Role.PROVINCE_ADMIN:
         body.update(solver_name=f"矩阵境外揭榜方{n}", solver_kind="institute", solver_country="DE")
     return body
+
+
+def assign_body() -> dict[str, Any]:
+    """The matrix's expert; bidding is still open on every matrix challenge, so a province
+    that may assign is refused as too early (422)."""
+    return {"expert_id": User.objects.get(username=f"matrix-{Role.EXPERT}").pk}
+
+
+def review_closable(row: Row) -> int:
+    """The open challenges have a review assigned, and may have it ended; drafts may not."""
+    return 200 if row.obj.status == Challenge.Status.OPEN else 422
 
 
 def event_body(n: int) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from kechuang.market.models import BidReview, Challenge, ChallengeBid, Challenge
 from tests.factories import (
     ChallengeBidFactory,
     ChallengeFactory,
+    ChallengeListBatchFactory,
     EnterpriseFactory,
     InstitutionFactory,
     UserFactory,
@@ -288,3 +289,62 @@ def test_an_expert_reviews_through_the_api(client, challenge, bids, experts, pro
 def audit_source(obj) -> str:
     ct = ContentType.objects.get_for_model(type(obj))
     return AuditEntry.objects.filter(content_type=ct, object_id=str(obj.pk)).latest("id").source
+
+
+def test_the_province_assigns_and_ends_the_review_through_the_api(
+    client, challenge, bids, experts, province_admin, enterprise_user, city_admin
+):
+    assign_url = f"/api/v1/market/challenges/{challenge.pk}/reviews"
+    close_url = f"/api/v1/market/challenges/{challenge.pk}/review-close"
+    post = lambda url, body: client.post(url, body, content_type="application/json")  # noqa: E731
+
+    # Who may read the challenge but not assign is refused; a hidden challenge is not found.
+    draft = ChallengeListBatchFactory(status="draft", published_on=None)
+    hidden = ChallengeFactory(status="draft", batch=draft)
+    for who in (enterprise_user, experts[0]):
+        client.force_login(who)
+        assert post(assign_url, {"expert_id": experts[0].pk}).status_code == 403
+        assert post(close_url, {"reason": "无法完成"}).status_code == 403
+        missing = f"/api/v1/market/challenges/{hidden.pk}/reviews"
+        assert post(missing, {"expert_id": experts[0].pk}).status_code == 404
+    assert not BidReview.objects.exists()
+
+    client.force_login(province_admin)
+    # Bad input: a user who is not an expert, a bid of another challenge, a missing field.
+    wrong = post(assign_url, {"expert_id": city_admin.pk})
+    assert wrong.status_code == 422
+    assert wrong.json()["detail"][0]["loc"] == ["body", "payload", "expert_id"]
+    other_bid = ChallengeBidFactory(challenge=ChallengeFactory())
+    wrong = post(assign_url, {"expert_id": experts[0].pk, "bid_id": other_bid.pk})
+    assert wrong.status_code == 422
+    assert wrong.json()["detail"][0]["loc"] == ["body", "payload", "bid_id"]
+    assert post(assign_url, {}).status_code == 422
+    # Nothing to end before experts are assigned.
+    none_yet = post(close_url, {"reason": "无法完成"})
+    assert none_yet.status_code == 422 and none_yet.json()["detail"][0]["type"] == "no_review"
+
+    made = post(assign_url, {"expert_id": experts[0].pk})
+    assert made.status_code == 200
+    assert sorted(r["bid_id"] for r in made.json()) == sorted(b.pk for b in bids)
+    one = post(assign_url, {"expert_id": experts[1].pk, "bid_id": bids[1].pk})
+    assert [r["bid_id"] for r in one.json()] == [bids[1].pk]
+    again = post(assign_url, {"expert_id": experts[0].pk})
+    assert again.status_code == 422 and again.json()["detail"][0]["type"] == "assigned"
+    review = BidReview.objects.get(expert=experts[1])
+    assert audited(review) == ["create"] and audit_source(review) == "api"
+
+    blank = post(close_url, {"reason": "  "})
+    assert blank.status_code == 422
+    assert blank.json()["detail"][0]["loc"] == ["body", "payload", "reason"]
+    closed = post(close_url, {"reason": "专家因故无法完成评审"})
+    assert closed.status_code == 200
+    assert closed.json()["pending"] == 3
+    challenge.refresh_from_db()
+    assert challenge.review_closed_on is not None
+    assert audit_source(challenge) == "api"
+    event = ChallengeEvent.objects.get(kind="review_closed")
+    assert (event.reason, event.actor) == ("专家因故无法完成评审", province_admin)
+    late = post(close_url, {"reason": "再次结束"})
+    assert late.status_code == 422 and late.json()["detail"][0]["type"] == "review_closed"
+    late = post(assign_url, {"expert_id": experts[1].pk})
+    assert late.status_code == 422
