@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from kechuang.core import audit
 from kechuang.market import forms, services
@@ -21,6 +22,7 @@ from tests.factories import (
     AchievementFactory,
     AchievementTransferFactory,
     BrokerFactory,
+    ChallengeCallFactory,
     ChallengeDemandFactory,
     ChallengeFactory,
     ChallengeListBatchFactory,
@@ -306,3 +308,88 @@ def test_a_challenge_is_corrected_by_the_province_until_published(client, provin
     assert exc.value.code == "locked"
     client.force_login(province_admin)
     assert "榜单项目已发布,不能修改" in client.get(url).content.decode()
+
+
+def test_a_call_is_corrected_by_the_province_until_it_closes(client, province_admin):
+    today = timezone.localdate()
+    call = ChallengeCallFactory(opens_on=today, closes_on=today + dt.timedelta(days=30))
+    url = reverse("market:call_edit", args=[call.pk])
+    client.force_login(province_admin)
+    assert url in client.get(reverse("market:call_list")).content.decode()
+    later = today + dt.timedelta(days=45)
+    data = post_data(fc.CallEditForm, call, theme="集成电路装备", closes_on=later)
+    assert client.post(url, data).status_code == 302
+    call.refresh_from_db()
+    assert (call.theme, call.closes_on) == ("集成电路装备", later)
+    [entry] = audit.history(call).filter(action="update")
+    assert entry.actor == province_admin and set(entry.changes) >= {"theme", "closes_on"}
+    # The call's dates stay in order: the service refuses, the page shows why.
+    backwards = post_data(fc.CallEditForm, call, closes_on=today - dt.timedelta(days=1))
+    page = client.post(url, backwards)
+    assert page.status_code == 200 and "征集截止日期不能早于开始日期" in page.content.decode()
+    call.refresh_from_db()
+    assert call.closes_on == later
+
+    # Everyone reads calls; only the province edits them.
+    firm_user = user_of(EnterpriseFactory(), "enterprise")
+    client.force_login(firm_user)
+    assert url not in client.get(reverse("market:call_list")).content.decode()
+    assert client.get(url).status_code == 403
+    assert client.post(url, post_data(fc.CallEditForm, call, title="改")).status_code == 403
+    with pytest.raises(PermissionDenied):
+        challenge_edits.call_update(actor=firm_user, call=call, data={"title": "改"})
+
+    # Once the call has closed, enterprises have proposed on what it said.
+    after = later + dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as exc:
+        challenge_edits.call_update(actor=province_admin, call=call, data={"title": "改"}, on=after)
+    assert exc.value.code == "locked"
+    closed = ChallengeCallFactory()  # closed in 2023
+    url = reverse("market:call_edit", args=[closed.pk])
+    client.force_login(province_admin)
+    assert url not in client.get(reverse("market:call_list")).content.decode()
+    page = client.get(url).content.decode()
+    assert "需求征集已截止,不能修改" in page and 'id="locked"' in page
+    client.post(url, post_data(fc.CallEditForm, closed, title="改"))
+    closed.refresh_from_db()
+    assert closed.title != "改"
+    assert not audit.history(closed).filter(action="update").exists()
+
+
+def test_a_list_is_corrected_by_the_province_until_published(client, province_admin):
+    draft = ChallengeListBatchFactory(status="draft", published_on=None)
+    ChallengeFactory(batch=draft, status="draft", deadline=dt.date(2030, 1, 1))
+    call = ChallengeCallFactory()
+    url = reverse("market:batch_edit", args=[draft.pk])
+    detail = reverse("market:batch_detail", args=[draft.pk])
+    client.force_login(province_admin)
+    assert url in client.get(detail).content.decode()
+    data = post_data(fc.BatchEditForm, draft, title="2029年揭榜挂帅榜单", call=call.pk)
+    assert client.post(url, data).status_code == 302
+    draft.refresh_from_db()
+    assert (draft.title, draft.call, draft.status) == ("2029年揭榜挂帅榜单", call, "draft")
+    [entry] = audit.history(draft).filter(action="update")
+    assert entry.actor == province_admin and set(entry.changes) == {"title", "call"}
+
+    # A list being drawn up is the province's alone: others do not find it.
+    firm_user = user_of(EnterpriseFactory(), "enterprise")
+    client.force_login(firm_user)
+    assert client.get(url).status_code == 404
+    with pytest.raises(PermissionDenied):
+        challenge_edits.batch_update(actor=firm_user, batch=draft, data={"title": "改"})
+
+    services.batch_publish(actor=province_admin, batch=draft, on=dt.date(2029, 1, 1))
+    draft.refresh_from_db()
+    with pytest.raises(ValidationError) as exc:
+        challenge_edits.batch_update(actor=province_admin, batch=draft, data={"title": "改"})
+    assert exc.value.code == "locked"
+    # Published: everyone reads it, no one edits it.
+    assert client.get(url).status_code == 403
+    assert url not in client.get(detail).content.decode()
+    client.force_login(province_admin)
+    assert url not in client.get(detail).content.decode()
+    page = client.get(url).content.decode()
+    assert "榜单已发布,不能修改" in page and 'id="locked"' in page
+    client.post(url, post_data(fc.BatchEditForm, draft, title="改"))
+    draft.refresh_from_db()
+    assert draft.title == "2029年揭榜挂帅榜单"

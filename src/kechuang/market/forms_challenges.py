@@ -244,3 +244,15 @@ class ChallengeEditForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         pass
+
+
+class CallEditForm(CallForm):
+    """The call's fields; the service checks them against the stored call."""
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class BatchEditForm(BatchForm):
+    def _post_clean(self) -> None:
+        pass

@@ -10,6 +10,7 @@ from kechuang.market.views import reviews as r
 urlpatterns = [
     path("challenge-calls/", c.call_list, name="call_list"),
     path("challenge-calls/new", c.call_create, name="call_create"),
+    path("challenge-calls/<int:pk>/edit", e.call_edit, name="call_edit"),
     path("challenge-demands/", c.demand_list, name="challenge_demand_list"),
     path("challenge-demands/new", c.demand_create, name="challenge_demand_create"),
     path("challenge-demands/<int:pk>/decline", c.demand_decline, name="challenge_demand_decline"),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("challenge-lists/", c.batch_list, name="batch_list"),
     path("challenge-lists/new", c.batch_create, name="batch_create"),
     path("challenge-lists/<int:pk>/", c.batch_detail, name="batch_detail"),
+    path("challenge-lists/<int:pk>/edit", e.batch_edit, name="batch_edit"),
     path("challenge-lists/<int:pk>/add", c.challenge_add, name="challenge_add"),
     path("challenge-lists/<int:pk>/publish", c.batch_publish, name="batch_publish"),
     path("challenges/", c.challenge_list, name="challenge_list"),

@@ -1,12 +1,14 @@
 """Corrections to the challenge workflow's records while they may still change.
 
 An enterprise (or an admin who may act for it) corrects a demand until the province has
-adopted or declined it; the province corrects an item of a list until the list is
-published — after that, solvers have bid on what was published.
+adopted or declined it; the province corrects an item of a list, and the list itself,
+until the list is published — after that, solvers have bid on what was published — and a
+call for demands until it closes, when enterprises have proposed on what it said.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,11 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.core import scoping
 from kechuang.core.roles import Role
 from kechuang.core.services import object_update
-from kechuang.market.models import Challenge, ChallengeDemand
-from kechuang.market.services.workflow import acts_for, is_province, lock
+from kechuang.market.models import Challenge, ChallengeCall, ChallengeDemand, ChallengeListBatch
+from kechuang.market.services.workflow import acts_for, day, is_province, lock
 
 DEMAND_EDIT = ("title", "need", "targets", "budget", "field")
 CHALLENGE_EDIT = ("title", "need", "targets", "budget_cap", "deadline", "field")
+CALL_EDIT = ("title", "theme", "description", "opens_on", "closes_on")
+BATCH_EDIT = ("title", "call")
 
 
 def may_edit_demand(actor: Any, demand: ChallengeDemand) -> bool:
@@ -41,6 +45,18 @@ def demand_locked(demand: ChallengeDemand) -> str | None:
 def challenge_locked(challenge: Challenge) -> str | None:
     if challenge.status != Challenge.Status.DRAFT:
         return str(_("榜单项目已发布,不能修改"))
+    return None
+
+
+def call_locked(call: ChallengeCall, on: dt.date | None = None) -> str | None:
+    if day(on) > call.closes_on:
+        return str(_("需求征集已截止,不能修改"))
+    return None
+
+
+def batch_locked(batch: ChallengeListBatch) -> str | None:
+    if batch.status != ChallengeListBatch.Status.DRAFT:
+        return str(_("榜单已发布,不能修改"))
     return None
 
 
@@ -71,4 +87,37 @@ def challenge_update(
         raise ValidationError(why, code="locked")
     return object_update(
         actor=actor, obj=challenge, data=_pick(data, CHALLENGE_EDIT), source=source, check=False
+    )
+
+
+@transaction.atomic
+def call_update(
+    *,
+    actor: Any,
+    call: ChallengeCall,
+    data: Mapping[str, Any],
+    on: dt.date | None = None,
+    source: str = "web",
+) -> ChallengeCall:
+    """The province corrects a call (its dates too) until the call has closed."""
+    call = lock(call)
+    scoping.require(is_province(actor))
+    if (why := call_locked(call, on)) is not None:
+        raise ValidationError(why, code="locked")
+    return object_update(
+        actor=actor, obj=call, data=_pick(data, CALL_EDIT), source=source, check=False
+    )
+
+
+@transaction.atomic
+def batch_update(
+    *, actor: Any, batch: ChallengeListBatch, data: Mapping[str, Any], source: str = "web"
+) -> ChallengeListBatch:
+    """The province corrects a list's title or call while the list is drawn up."""
+    batch = lock(batch)
+    scoping.require(is_province(actor))
+    if (why := batch_locked(batch)) is not None:
+        raise ValidationError(why, code="locked")
+    return object_update(
+        actor=actor, obj=batch, data=_pick(data, BATCH_EDIT), source=source, check=False
     )

@@ -162,8 +162,7 @@ def challenge_demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def challenge_edit(request: HttpRequest, pk: int) -> HttpResponse:
     obj = get_object_or_404(selectors.challenge_list(user=request.user), pk=pk)
-    if role_of(request.user) != Role.PROVINCE_ADMIN:
-        raise PermissionDenied
+    _province_only(request)
     return _edit_page(
         request,
         fc.ChallengeEditForm(request.POST or None, instance=obj),
@@ -171,4 +170,37 @@ def challenge_edit(request: HttpRequest, pk: int) -> HttpResponse:
         _("修改榜单项目"),
         ("market:challenge_detail", obj.pk),
         challenge_edits.challenge_locked(obj),
+    )
+
+
+def _province_only(request: HttpRequest) -> None:
+    if role_of(request.user) != Role.PROVINCE_ADMIN:
+        raise PermissionDenied
+
+
+@login_required
+def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = get_object_or_404(selectors.call_list(user=request.user), pk=pk)
+    _province_only(request)
+    return _edit_page(
+        request,
+        fc.CallEditForm(request.POST or None, instance=obj),
+        lambda d: challenge_edits.call_update(actor=request.user, call=obj, data=d),
+        _("修改揭榜挂帅需求征集"),
+        ("market:call_list", None),
+        challenge_edits.call_locked(obj),
+    )
+
+
+@login_required
+def batch_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = get_object_or_404(selectors.batch_list(user=request.user), pk=pk)
+    _province_only(request)
+    return _edit_page(
+        request,
+        fc.BatchEditForm(request.POST or None, instance=obj),
+        lambda d: challenge_edits.batch_update(actor=request.user, batch=obj, data=d),
+        _("修改揭榜挂帅榜单"),
+        ("market:batch_detail", obj.pk),
+        challenge_edits.batch_locked(obj),
     )
