@@ -81,6 +81,17 @@ def test_rd_to_cost_bands(rd, points):
     assert row["option_rd"] == ("cost" if points else "revenue")
 
 
+@pytest.mark.parametrize(
+    ("rd", "points"), [("4800000000000000.00", 50), ("4799999999999999.99", 40)]
+)
+def test_band_edges_hold_where_64_bit_products_would_overflow(rd, points):
+    # 8e18 fen of revenue times the 6% edge's 3 (and R&D fen times 50) pass 2**63: such a
+    # comparison is made in 128 bits, the smaller ones of the other tests in 64.
+    revenue = yuan("80000000000000000.00")
+    row = one(SPEC, rd_expense=yuan(rd), sales_revenue=revenue, total_cost=revenue)
+    assert row["points_rd__revenue"] == points
+
+
 def test_the_better_rd_option_is_taken_and_named():
     # 4.3% of revenue gives 30; 21.5% of cost gives 30 too: a tie goes to the revenue option.
     row = one(

@@ -7,7 +7,7 @@ exact; specs without a cohort output whole points.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
@@ -157,8 +157,13 @@ def _compares(spec: Spec) -> list[Compare]:
     return out
 
 
-def compile(spec: Spec) -> Compiled:
-    cols = Columns(spec)
+def compile(spec: Spec, bounds: Mapping[str, int] | None = None) -> Compiled:
+    """The spec's stages of expressions.
+
+    bounds: the largest magnitude of each integer input column, if known; comparisons whose
+    products cannot overflow 64 bits are then made in 64 bits rather than 128.
+    """
+    cols = Columns(spec, bounds)
     s1 = cols.leaves(_compares(spec))
     s2: list[pl.Expr] = [
         cols.test(c.test).alias(f"cond_{c.name}") for c in (*spec.eligibility, *spec.direct)
@@ -432,7 +437,25 @@ def run(compiled: Compiled, wide: pl.LazyFrame) -> pl.DataFrame:
 
 def evaluate(spec: Spec, frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """Evaluate one program over a long frame (exchange-formats §1 columns)."""
-    return _evaluate_prepared(spec, prepare(frame, [spec]).lazy())
+    wide = prepare(frame, [spec])
+    return _evaluate_prepared(spec, wide.lazy(), bounds(wide))
+
+
+def bounds(wide: pl.DataFrame) -> dict[str, int]:
+    """The largest magnitude of each integer column (one pass over them all)."""
+    ints = [c for c, t in wide.schema.items() if t == pl.Int64]
+    if not ints or wide.height == 0:
+        return {}
+    row = wide.select(
+        *[pl.col(c).max().alias(f"{c}.max") for c in ints],
+        *[pl.col(c).min().alias(f"{c}.min") for c in ints],
+    ).row(0)
+    out: dict[str, int] = {}
+    for i, c in enumerate(ints):
+        high, low = row[i], row[len(ints) + i]
+        if high is not None and low is not None:
+            out[c] = max(abs(high), abs(low))
+    return out
 
 
 def evaluate_many(
@@ -443,21 +466,22 @@ def evaluate_many(
     out: dict[str, pl.DataFrame] = {}
     for year in sorted({s.year for s in specs}):
         group = [s for s in specs if s.year == year]
-        wide = prepare(frame, group).lazy()
+        prepared = prepare(frame, group)
+        wide, most = prepared.lazy(), bounds(prepared)
 
         # Each program runs to its end in a thread of its own (Polars releases the GIL while it
         # works), costliest first: the cheap ones, reasons and all, fill the other cores while
         # the cohort rankings run, with no wait for every program at each step.
         costliest = sorted(group, key=_cost, reverse=True)
         with ThreadPoolExecutor(max(1, min(len(group), os.cpu_count() or 1))) as pool:
-            results = pool.map(partial(_evaluate_prepared, wide=wide), costliest)
+            results = pool.map(partial(_evaluate_prepared, wide=wide, most=most), costliest)
             done = dict(zip(map(id, costliest), results, strict=True))
         out.update({f"{s.program}/{s.year}": done[id(s)] for s in group})
     return out
 
 
-def _evaluate_prepared(spec: Spec, wide: pl.LazyFrame) -> pl.DataFrame:
-    return finish(spec, run(compile(spec), wide))
+def _evaluate_prepared(spec: Spec, wide: pl.LazyFrame, most: dict[str, int]) -> pl.DataFrame:
+    return finish(spec, run(compile(spec, most), wide))
 
 
 def _cost(spec: Spec) -> tuple[int, int]:
