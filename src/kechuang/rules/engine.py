@@ -26,7 +26,6 @@ from kechuang.rules.spec import Band, Compare, Criterion, Spec, Test, leaves
 
 SCORE = "_score"
 _BITS = 62
-_FLOAT_EXACT = 1 << 40
 
 
 @dataclass
@@ -289,24 +288,12 @@ def _point_names(spec: Spec) -> list[str]:
     return [c.name for c in spec.criteria] + [a.name for a in spec.adjustments]
 
 
-def _max_cents(spec: Spec) -> int:
-    """A bound on any points column of the spec, in hundredths (the total included)."""
-    most = 0
-    for cr in spec.criteria:
-        bands = [*cr.bands, *(b for o in cr.options for b in o.bands)]
-        most += max([abs(b.points) for b in bands] + [abs(w) for w in cr.weights.values()] + [0])
-    most += sum(abs(a.points) for a in spec.adjustments)
-    return most * 100
-
-
 def _points(spec: Spec, cents: pl.Expr) -> pl.Expr:
     if spec.integer_points:
         return (cents // 100).cast(pl.Int64)
-    if _max_cents(spec) < _FLOAT_EXACT:
-        # The nearest double to n/100 rounds back to exactly n/100 while n is this small; a
-        # cast from Float64 rounds, and costs far less than Decimal multiplication.
-        return (cents.cast(pl.Float64) / 100).cast(pl.Decimal(38, 2))
-    # Decimal hundredths: a float division would print 54.55 as 54.550000000000004.
+    # Decimal hundredths, exact at any size (a float would print 54.55 as 54.550000000000004),
+    # and with Polars 2 cheaper than a cast through Float64 (273 against 329 ms of CPU for 21
+    # columns of 1 M).
     return (cents.cast(pl.Decimal(38, 0)) * pl.lit(Decimal("0.01"))).cast(pl.Decimal(38, 2))
 
 

@@ -106,10 +106,15 @@ def compile_measure(m: Measure, spec: Spec) -> MeasureExpr:
         later = (born.dt.month().cast(pl.Int64) * 100 + born.dt.day().cast(pl.Int64)) > (
             on.month * 100 + on.day
         )
-        age = pl.lit(on.year) - founded_year() - later.cast(pl.Int64)
+        # A column of its own: tests, values and reasons read the age several times, and each
+        # reading would take the year, month and day of every date again.
+        helper = f"_age.{m.name}"
+        age = pl.col(helper)
         ok = born.is_not_null()
         codes = [("missing:founded_on", ~ok)]
-        return MeasureExpr(ok, codes, age, pl.lit(1), key=age, linear=(age, 1, 1))
+        out = MeasureExpr(ok, codes, age, pl.lit(1), key=age, linear=(age, 1, 1))
+        out.helpers = [(pl.lit(on.year) - founded_year() - later.cast(pl.Int64)).alias(helper)]
+        return out
     if m.kind == "valid_on":
         raw = col(m.field or "", m.year)
         ok = raw.is_not_null()

@@ -89,7 +89,8 @@ def _blocks(long: pl.DataFrame, plan: _Plan, grouped: bool) -> pl.DataFrame | No
         if grouped:
             return None
         raise InputError(_duplicates_message(long))
-    starts = sorted_.select(new.arg_true().cast(pl.Int64)).to_series()
+    # Positions in Polars' own index type: a gather by any other first converts every index.
+    starts = sorted_.select(new.arg_true().cast(pl.get_index_type())).to_series()
     ends = starts.shift(-1, fill_value=n)
     size = int((ends - starts).max() or 0)  # type: ignore[arg-type]
     if grouped and size > MAX_BLOCK:
