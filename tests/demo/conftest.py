@@ -11,7 +11,9 @@ from kechuang.demo.targets import DEFAULT_TARGETS, load
 from kechuang.market.models import (
     Achievement,
     AchievementTransfer,
+    BidReview,
     Challenge,
+    ChallengeBid,
     ChallengeListBatch,
     ContractEvent,
     MarketEvent,
@@ -85,6 +87,8 @@ HASHED = (
     PlanProject,
     ChallengeListBatch,
     Challenge,
+    ChallengeBid,
+    BidReview,
     MarketEvent,
     TrainingSession,
     TrainingAttendance,
@@ -113,7 +117,11 @@ def data_digest() -> str:
     """A hash of every generated row, in primary-key order, and of the demo logins."""
     h = hashlib.sha256()
     for model in HASHED:
-        names = [f.attname for f in model._meta.concrete_fields]
+        # Logins are made afresh on a rebuild: a row names its user by username, not id.
+        names = [
+            f"{f.name}__username" if f.is_relation and f.related_model is User else f.attname
+            for f in model._meta.concrete_fields
+        ]
         for row in model._default_manager.order_by("pk").values_list(*names):
             h.update(repr(row).encode())
     users = User.objects.filter(username__in=builder.users.USERNAMES).order_by("username")

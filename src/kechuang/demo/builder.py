@@ -19,6 +19,7 @@ from kechuang.core import audit
 from kechuang.core.models import AuditEntry
 from kechuang.demo import (
     activities,
+    bid_reviews,
     bulk,
     market_stage,
     organizations,
@@ -116,6 +117,7 @@ def same_build(seed: int, scale: float, targets: Targets) -> DemoBuild | None:
 def clear() -> None:
     """Delete the registry rows a demo writes, its logins and its build records."""
     try:
+        bid_reviews.clear()  # bids refer to the challenges, reviews to the experts
         activities.clear()  # these refer to the registry
         market_stage.clear()
         programs_stage.clear()
@@ -173,10 +175,14 @@ def build(
             stage(ctx)
             rows = sum(ctx.counts.values()) - before
             out(progress(name, rows, time.perf_counter() - t0))
-        bulk.reset_sequences(ctx.written)
         t0 = time.perf_counter()
         logins = users.create(seed)
         out(progress(_("演示账号"), len(logins), time.perf_counter() - t0))
+        before, t0 = sum(ctx.counts.values()), time.perf_counter()
+        bid_reviews.generate(ctx)  # the experts and the province are logins
+        rows = sum(ctx.counts.values()) - before
+        out(progress(_("揭榜申请与专家评审"), rows, time.perf_counter() - t0))
+        bulk.reset_sequences(ctx.written)
         seconds = time.perf_counter() - started
         record = DemoBuild.objects.create(
             seed=seed,

@@ -36,6 +36,8 @@ USERNAMES = (
     "service",
     "bank",
     "expert",
+    "expert2",
+    "expert3",
 )
 
 
@@ -88,6 +90,8 @@ def plan() -> list[Login]:
             "bank", Role.BANK, bank.name if bank else "", organization_id=bank.pk if bank else None
         ),
         Login("expert", Role.EXPERT, "评审专家"),
+        Login("expert2", Role.EXPERT, "评审专家(新材料)"),
+        Login("expert3", Role.EXPERT, "评审专家(智能装备)"),
     ]
 
 
