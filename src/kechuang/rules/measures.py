@@ -126,10 +126,12 @@ def compile_measure(m: Measure, spec: Spec) -> MeasureExpr:
         codes_seen = raw.unique(maintain_order=True)
         cut = codes_seen.str.replace(r"^[A-Za-z]+", "").str.slice(0, 2)
         parsed = pl.when(cut.str.contains(r"^[0-9]{2}$")).then(cut)
-        division = raw.replace_strict(codes_seen, parsed, return_dtype=pl.String)
+        helper = f"_division.{m.name}"
+        division = pl.col(helper)  # a column of its own: the lookup is read several times
         good = division.is_not_null()
         codes = [(f"missing:{m.field}", raw.is_null()), (nc, raw.is_not_null() & ~good)]
-        return MeasureExpr(good, codes, text=division)
+        lookup = raw.replace_strict(codes_seen, parsed, return_dtype=pl.String)
+        return MeasureExpr(good, codes, text=division, helpers=[lookup.alias(helper)])
     raise AssertionError(m.kind)
 
 
