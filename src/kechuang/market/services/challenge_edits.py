@@ -9,7 +9,7 @@ call for demands until it closes, when enterprises have proposed on what it said
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -77,17 +77,27 @@ def challenge_demand_update(
     )
 
 
+def _province_update(
+    actor: Any,
+    obj: Any,
+    why_locked: Callable[[Any], str | None],
+    data: Mapping[str, Any],
+    fields: tuple[str, ...],
+    source: str,
+) -> Any:
+    """The province corrects a record of the workflow, unless its state has locked it."""
+    obj = lock(obj)
+    scoping.require(is_province(actor))
+    if (why := why_locked(obj)) is not None:
+        raise ValidationError(why, code="locked")
+    return object_update(actor=actor, obj=obj, data=_pick(data, fields), source=source, check=False)
+
+
 @transaction.atomic
 def challenge_update(
     *, actor: Any, challenge: Challenge, data: Mapping[str, Any], source: str = "web"
 ) -> Challenge:
-    challenge = lock(challenge)
-    scoping.require(is_province(actor))
-    if (why := challenge_locked(challenge)) is not None:
-        raise ValidationError(why, code="locked")
-    return object_update(
-        actor=actor, obj=challenge, data=_pick(data, CHALLENGE_EDIT), source=source, check=False
-    )
+    return _province_update(actor, challenge, challenge_locked, data, CHALLENGE_EDIT, source)
 
 
 @transaction.atomic
@@ -100,13 +110,7 @@ def call_update(
     source: str = "web",
 ) -> ChallengeCall:
     """The province corrects a call (its dates too) until the call has closed."""
-    call = lock(call)
-    scoping.require(is_province(actor))
-    if (why := call_locked(call, on)) is not None:
-        raise ValidationError(why, code="locked")
-    return object_update(
-        actor=actor, obj=call, data=_pick(data, CALL_EDIT), source=source, check=False
-    )
+    return _province_update(actor, call, lambda c: call_locked(c, on), data, CALL_EDIT, source)
 
 
 @transaction.atomic
@@ -114,10 +118,4 @@ def batch_update(
     *, actor: Any, batch: ChallengeListBatch, data: Mapping[str, Any], source: str = "web"
 ) -> ChallengeListBatch:
     """The province corrects a list's title or call while the list is drawn up."""
-    batch = lock(batch)
-    scoping.require(is_province(actor))
-    if (why := batch_locked(batch)) is not None:
-        raise ValidationError(why, code="locked")
-    return object_update(
-        actor=actor, obj=batch, data=_pick(data, BATCH_EDIT), source=source, check=False
-    )
+    return _province_update(actor, batch, batch_locked, data, BATCH_EDIT, source)
