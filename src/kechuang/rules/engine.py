@@ -10,7 +10,6 @@ import os
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 from functools import partial, reduce
 from typing import Any, cast
@@ -291,10 +290,10 @@ def _point_names(spec: Spec) -> list[str]:
 def _points(spec: Spec, cents: pl.Expr) -> pl.Expr:
     if spec.integer_points:
         return (cents // 100).cast(pl.Int64)
-    # Decimal hundredths, exact at any size (a float would print 54.55 as 54.550000000000004),
-    # and with Polars 2 cheaper than a cast through Float64 (273 against 329 ms of CPU for 21
-    # columns of 1 M).
-    return (cents.cast(pl.Decimal(38, 0)) * pl.lit(Decimal("0.01"))).cast(pl.Decimal(38, 2))
+    # Decimal hundredths, exact at any size (a float would print 54.55 as 54.550000000000004):
+    # the cents are the decimal's own integer, so it is a reinterpretation, not arithmetic (a
+    # quarter of the time of a multiplication by 0.01).
+    return cents.cast(pl.Int128).reinterpret(dtype=pl.Decimal(38, 2))
 
 
 def _in_top(pct: Fraction) -> pl.Expr:
