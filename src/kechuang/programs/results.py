@@ -75,7 +75,10 @@ def _json(col: str, dtype: pl.DataType, compact: bool = False) -> pl.Expr:
             )
         text = pl.when(c.is_finite()).then(number)
     elif dtype == pl.Boolean and compact:
-        text = c.cast(pl.Int8).cast(pl.String)
+        # Literals chosen per row: a third of the time of casting through Int8 to text.
+        return (
+            pl.when(c).then(pl.lit("1")).when(c.not_()).then(pl.lit("0")).otherwise(pl.lit("null"))
+        )
     else:  # booleans print true/false, integers and decimals as numbers
         text = c.cast(pl.String)
     return text.fill_null("null")
@@ -140,6 +143,9 @@ def result_table(
     table = table.with_columns(*cohort).with_columns(
         pl.when(pl.col("rank").is_not_null()).then(pl.col("percentile")).alias("percentile")
     )
+    # The detail text on its own: alone in a select, its many columns are encoded side by side;
+    # among the other columns it was encoded by one thread (2.0 s rather than 0.7 for 1 M).
+    table = table.with_columns(_array(table, detail_keys(result)).alias("detail"))
     out = table.select(
         pl.lit(run_id, pl.Int64).alias("run_id"),
         "enterprise_id",
@@ -151,7 +157,7 @@ def result_table(
         pl.col("qualified_by").fill_null(""),
         _object(table, points).alias("points"),
         _reasons().alias("reasons"),
-        _array(table, detail_keys(result)).alias("detail"),
+        "detail",
         (pl.col("stage") if "stage" in table.columns else pl.lit(None, pl.String))
         .fill_null("")
         .alias("stage"),
