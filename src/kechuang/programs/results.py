@@ -13,19 +13,19 @@ import io
 import json
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import polars as pl
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
+from kechuang.core.side_by_side import side_by_side
 from kechuang.programs.frames import logged
 from kechuang.programs.models import EvaluationResult
 from kechuang.rules import Spec
 
 CHUNK = 100_000
-WRITERS = 2
 COLUMNS = (
     "run_id",
     "enterprise_id",
@@ -196,28 +196,18 @@ def write(table: pl.DataFrame, progress: Callable[[int], None] | None = None) ->
 
     On PostgreSQL outside a transaction, chunks go in side by side on connections of their own
     (the server spends a core per COPY on parsing, JSON and indexes)."""
-    chunks = list(table.iter_slices(CHUNK))
     done = 0
     lock = threading.Lock()
 
-    def one(chunk: pl.DataFrame, own_connection: bool) -> None:
+    def one(chunk: pl.DataFrame) -> None:
         nonlocal done
-        try:
-            _write_chunk(chunk)
-            with lock:
-                done += chunk.height
-                if progress is not None:
-                    progress(done)
-        finally:
-            if own_connection:
-                connections.close_all()  # this thread's connection
+        _write_chunk(chunk)
+        with lock:
+            done += chunk.height
+            if progress is not None:
+                progress(done)
 
-    if connection.vendor != "postgresql" or connection.in_atomic_block or len(chunks) < 2:
-        for chunk in chunks:
-            one(chunk, False)
-    else:
-        with ThreadPoolExecutor(max_workers=WRITERS) as pool:
-            list(pool.map(lambda c: one(c, True), chunks))
+    side_by_side([partial(one, chunk) for chunk in table.iter_slices(CHUNK)])
     return done
 
 
