@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
-from django.db import transaction
 from polars.testing import assert_frame_equal
 
 from kechuang.core.models import HighTechZone, Region
@@ -203,13 +202,3 @@ def test_reading_only_what_a_spec_needs_evaluates_the_same(db, program):
     assert old["staff"].null_count() == old.height  # earlier years: "latest" columns only
     full = registry_frame(Selection(through=2023, active=selection.active))
     assert_frame_equal(evaluate(spec, pruned), evaluate(spec, full))
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_frame_read_side_by_side_equals_the_frame_read_in_one_transaction(registry):
-    apart = registry_frame()  # on PostgreSQL, each table on a connection of its own
-    with transaction.atomic():
-        together = registry_frame()
-
-    assert apart.height == 4
-    assert_frame_equal(apart, together)

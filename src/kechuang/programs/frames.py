@@ -23,16 +23,14 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 import polars as pl
 from django.db import connection
 
-from kechuang.core.side_by_side import side_by_side
 from kechuang.registry.models import (
     Award,
     Enterprise,
@@ -308,19 +306,13 @@ def registry_frame(selection: Selection | None = None) -> pl.DataFrame:
     engine reads them block by block.
     """
     sel = selection or Selection()
-    facts_read = {
-        name: partial(_facts, sel, model, cols, schema)
+    firms = _by_enterprise(_enterprises(sel))
+    years = _by_enterprise(_years(sel))
+    raw = {
+        name: _facts(sel, model, cols, schema)
         for name, (model, cols, schema, wanted) in _FACTS.items()
         if sel.wants(*wanted)
     }
-    reads: list[Callable[[], pl.DataFrame]] = [
-        partial(_years, sel),  # the longest read first: the others go beside it
-        partial(_enterprises, sel),
-        *facts_read.values(),
-    ]
-    years, firms, *fact_frames = side_by_side(reads)
-    firms, years = _by_enterprise(firms), _by_enterprise(years)
-    raw = dict(zip(facts_read, fact_frames, strict=True))
     if sel.active is not None:
         lo, hi = sel.active
         filed = years.filter(pl.col("year").is_between(lo, hi))["enterprise_id"].unique()
