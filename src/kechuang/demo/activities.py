@@ -16,6 +16,7 @@ from typing import Any
 from django.db import models
 
 from kechuang.core.models import TechField
+from kechuang.demo.challenge_events import PUBLISH_HOUR, local, published_at
 from kechuang.demo.context import Context
 from kechuang.market.models import (
     Challenge,
@@ -36,6 +37,7 @@ MODELS: tuple[type[models.Model], ...] = (
     MarketEvent,
 )
 PROVINCE_NAME = "辽宁省科学技术厅"
+DRAFTING_DAYS = 14  # from drawing up a challenge list to publishing it
 Row = tuple[Any, ...]
 TOPICS = (
     "高端装备智能化",
@@ -142,11 +144,25 @@ def challenges(ctx: Context) -> None:
     rng = ctx.rng("challenges")
     fields = list(TechField.objects.order_by("code").values_list("code", flat=True))
     dates = [t.period.start + dt.timedelta(days=d) for d in (45, 100, 160)]
+    # A list is drawn up two weeks before it goes out; the timeline dates the steps by these.
     batches = [
-        (pk, f"{day.year}年第{pk}批“揭榜挂帅”技术攻关榜单", "published", day)
+        (
+            pk,
+            f"{day.year}年第{pk}批“揭榜挂帅”技术攻关榜单",
+            "published",
+            day,
+            local(day - dt.timedelta(days=DRAFTING_DAYS), PUBLISH_HOUR),
+            published_at(day),
+        )
         for pk, day in enumerate(dates, start=1)
     ]
-    ctx.insert(ChallengeListBatch, ("id", "title", "status", "published_on"), batches)
+    ctx.insert(
+        ChallengeListBatch,
+        ("id", "title", "status", "published_on", "created_at", "updated_at"),
+        batches,
+    )
+    # Its own stream, so that the challenges' other values stay as they were.
+    added = ctx.rng("challenge-dates")
     issuers = [f for f in ctx.firms if f.section == "C"] or ctx.firms
     rows: list[Row] = []
     for pk in range(1, t.count("F22") + 1):
@@ -165,6 +181,11 @@ def challenges(ctx: Context) -> None:
                 batch[3] + dt.timedelta(days=60),
                 rng.choice(fields),
                 "open",
+                # Added to the draft list after it was drawn up, opened when it was published.
+                batch[4]
+                + dt.timedelta(days=added.randrange(DRAFTING_DAYS), hours=1)
+                + dt.timedelta(minutes=added.randrange(420)),
+                batch[5],
             )
         )
     ctx.insert(
@@ -180,6 +201,8 @@ def challenges(ctx: Context) -> None:
             "deadline",
             "field_id",
             "status",
+            "created_at",
+            "updated_at",
         ),
         rows,
     )

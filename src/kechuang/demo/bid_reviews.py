@@ -5,6 +5,8 @@ the period, the province has assigned two or three of the demo's experts to ever
 most of them have given a score and an opinion; a few reviews are still outstanding, so the
 pages show a review under way as well as finished ones. No challenge is decided yet.
 
+Bids and reviews are dated (submitted while the list is open, experts assigned the day after
+the deadline, reviews given later), and the challenges' timeline is written from those dates.
 Runs after the demo logins exist (the experts and the province are users).
 """
 
@@ -16,6 +18,8 @@ from typing import Any
 
 from kechuang.core.models import User
 from kechuang.core.roles import Role
+from kechuang.demo import challenge_events
+from kechuang.demo.challenge_events import PUBLISH_HOUR, local
 from kechuang.demo.context import Context
 from kechuang.demo.users import USERNAMES
 from kechuang.market.models import BidReview, Challenge, ChallengeBid
@@ -32,9 +36,12 @@ OPINIONS = (
     (55, "前期积累不足,关键指标论证不充分,实施风险较大。"),
 )
 REVIEWED_SHARE = 0.85  # of the assigned reviews, those the experts have given
+ASSIGN_HOUR = 10
+REVIEW_HOUR = 14
 
 
 def clear() -> None:
+    challenge_events.clear()  # the events refer to the bids and the challenges
     BidReview.objects.all().delete()
     ChallengeBid.objects.all().delete()
 
@@ -46,6 +53,7 @@ def _opinion(rng: Any) -> tuple[int, str]:
 
 def generate(ctx: Context) -> None:
     rng = ctx.rng("bid-reviews")
+    clock = ctx.rng("bid-dates")  # times of day on a stream of their own
     today = ctx.now.date()
     solvers = list(
         Institution.objects.filter(kind__in=ChallengeBid.SolverKind.values)
@@ -62,12 +70,27 @@ def generate(ctx: Context) -> None:
         return
     bids: list[tuple[Any, ...]] = []
     reviews: list[tuple[Any, ...]] = []
-    challenges = Challenge.objects.order_by("id").values_list("id", "deadline", "budget_cap")
-    for challenge_id, deadline, cap in challenges:
+    challenges = Challenge.objects.order_by("id").values_list(
+        "id", "deadline", "budget_cap", "batch__published_on"
+    )
+    for challenge_id, deadline, cap, published_on in challenges:
         closed = deadline < today
+        # The province assigns each expert the morning after bidding closes.
+        assigned = {
+            e: local(deadline + dt.timedelta(days=1), ASSIGN_HOUR, 10 * i)
+            for i, e in enumerate(experts)
+        }
         for inst_id, name, uscc, kind in rng.sample(solvers, min(len(solvers), rng.randint(2, 4))):
             bid_id = len(bids) + 1
             price = Decimal(int(cap * rng.randint(60, 100) / 100) // 10_000 * 10_000)
+            # Bids come in while the list is open, after it went out, before the deadline.
+            first = published_on or deadline
+            span = (min(deadline, today) - first).days
+            submitted = local(
+                first + dt.timedelta(days=clock.randint(0, max(span, 0))),
+                PUBLISH_HOUR,
+                clock.randrange(30, 480),
+            )
             bids.append(
                 (
                     bid_id,
@@ -78,6 +101,8 @@ def generate(ctx: Context) -> None:
                     uscc or "",
                     rng.choice(APPROACHES),
                     price,
+                    submitted,
+                    submitted,
                 )
             )
             if not closed or not experts:
@@ -86,9 +111,12 @@ def generate(ctx: Context) -> None:
             for expert_id in rng.sample(experts, min(len(experts), rng.randint(2, 3))):
                 score: int | None = None
                 opinion, on = "", None
+                given = assigned[expert_id]
                 if rng.random() < REVIEWED_SHARE:
                     score, opinion = _opinion(rng)
                     on = deadline + dt.timedelta(days=rng.randint(1, (last - deadline).days))
+                    # In the afternoon: after the morning's assignment, before the build's now.
+                    given = local(on, REVIEW_HOUR, clock.randrange(180))
                 reviews.append(
                     (
                         len(reviews) + 1,
@@ -99,6 +127,8 @@ def generate(ctx: Context) -> None:
                         score,
                         opinion,
                         on,
+                        assigned[expert_id],
+                        given,
                     )
                 )
     ctx.insert(
@@ -112,6 +142,8 @@ def generate(ctx: Context) -> None:
             "solver_uscc",
             "proposal",
             "price",
+            "created_at",
+            "updated_at",
         ),
         bids,
     )
@@ -126,6 +158,9 @@ def generate(ctx: Context) -> None:
             "score",
             "opinion",
             "reviewed_on",
+            "created_at",
+            "updated_at",
         ),
         reviews,
     )
+    challenge_events.generate(ctx, province)
