@@ -13,7 +13,16 @@ from collections.abc import Iterable
 import polars as pl
 
 from kechuang.rules.fields import BY_KEY
-from kechuang.rules.prepare import InputError, column, dtype, needs, normalise, ymd, ymd_column
+from kechuang.rules.prepare import (
+    InputError,
+    column,
+    dtype,
+    needs,
+    normalise,
+    ymd,
+    ymd_column,
+    ymd_fields,
+)
 from kechuang.rules.spec import Spec
 
 MAX_BLOCK = 12  # more rows per enterprise than this: sort first, as for ungrouped rows
@@ -27,9 +36,8 @@ class _Plan:
         self.horizon = horizons.pop()
         self.by_year: dict[int, set[str]] = {}
         self.latest: set[str] = set()
-        # Ages are read from the founding date as yyyymmdd, taken apart once for all programs.
-        ages = any(m.kind == "age" for s in specs for m in s.measures.values())
-        self.ymd = ["founded_on"] if ages else []
+        # Dates read as yyyymmdd are taken apart once for all programs.
+        self.ymd = sorted(set().union(*(ymd_fields(s) for s in specs)))
         for spec in specs:
             y, lt = needs(spec)
             self.latest |= lt

@@ -94,6 +94,11 @@ def ymd(date: pl.Expr) -> pl.Expr:
     )
 
 
+def ymd_fields(spec: Spec) -> set[str]:
+    """The date fields a spec reads as yyyymmdd: an age is a difference of two of them."""
+    return {"founded_on"} if any(m.kind == "age" for m in spec.measures.values()) else set()
+
+
 def needs(spec: Spec) -> tuple[dict[int, set[str]], set[str]]:
     """The (fiscal year → fields) a spec reads, and the fields it reads as latest."""
     by_year: dict[int, set[str]] = {}
