@@ -242,6 +242,9 @@ def _runs(run: Callable[[], Any], repeat: int) -> tuple[float, float, Any, float
     faulted in for the first time)."""
     best, cpu, result, first = float("inf"), 0.0, None, 0.0
     for i in range(repeat):
+        # The previous result is let go first, as a batch does between runs: kept, its memory
+        # would be taken afresh from the system by the next run and timed with it.
+        result = None
         start, start_cpu = time.perf_counter(), time.process_time()
         result = run()
         took = time.perf_counter() - start
