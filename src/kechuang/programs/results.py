@@ -26,6 +26,7 @@ from kechuang.programs.models import EvaluationResult
 from kechuang.rules import Spec
 
 CHUNK = 100_000
+SLICE = 50_000  # rows encoded together, at least
 COLUMNS = (
     "run_id",
     "enterprise_id",
@@ -143,10 +144,7 @@ def result_table(
     table = table.with_columns(*cohort).with_columns(
         pl.when(pl.col("rank").is_not_null()).then(pl.col("percentile")).alias("percentile")
     )
-    # The detail text in a step of its own: among the other columns it was encoded by one
-    # thread (this function took 1.5–1.6 s rather than 1.2–1.4 s for 1 M tech-SME results).
-    table = table.with_columns(_array(table, detail_keys(result)).alias("detail"))
-    out = table.select(
+    columns = [
         pl.lit(run_id, pl.Int64).alias("run_id"),
         "enterprise_id",
         pl.lit(spec.program).alias("program"),
@@ -157,7 +155,7 @@ def result_table(
         pl.col("qualified_by").fill_null(""),
         _object(table, points).alias("points"),
         _reasons().alias("reasons"),
-        "detail",
+        _array(table, detail_keys(result)).alias("detail"),
         (pl.col("stage") if "stage" in table.columns else pl.lit(None, pl.String))
         .fill_null("")
         .alias("stage"),
@@ -168,10 +166,25 @@ def result_table(
         (pl.col("tier") if "tier" in table.columns else pl.lit(None, pl.String))
         .fill_null("")
         .alias("tier"),
-    )
+    ]
+    out = _by_slices(table, columns)
     missing = out.filter(pl.col("enterprise_id").is_null()).height
     assert not missing, f"{missing} results have no enterprise in the frame"
     return out
+
+
+def _by_slices(table: pl.DataFrame, columns: list[Any]) -> pl.DataFrame:
+    """`table.select(columns)`, computed slice by slice side by side.
+
+    Row-wise text building runs on one thread per expression; slices of the rows keep every
+    core busy and their strings small: for 1 M innovation-points results the JSON columns took
+    0.87–0.94 s in slices against 1.54–3.26 s at once.
+    """
+    step = max(SLICE, -(-table.height // 8))
+    parts = [table.lazy().slice(at, step).select(columns) for at in range(0, table.height, step)]
+    if len(parts) <= 1:
+        return table.select(columns)
+    return pl.concat(pl.collect_all(parts), rechunk=False)
 
 
 def _write_chunk(chunk: pl.DataFrame) -> None:
