@@ -70,7 +70,7 @@ def test_a_bank_sees_the_points_of_enterprises_that_consented_to_it(world, banke
     assert {r.enterprise.name for r in rows} == {"授权积分", "授权登记"}
     for r in rows:
         assert r.program == "innovation-points" and r.score is not None
-        assert len(r.points) > 10 and r.stage and r.rank and r.cohort_size == 8
+        assert len(r.criterion_points) > 10 and r.stage and r.rank and r.cohort_size == 8
         assert sel.explanation(r, "en")[0].startswith(("Passed", "Not passed"))
 
 

@@ -6,7 +6,10 @@ import polars as pl
 import pytest
 
 from kechuang.programs import results
+from kechuang.programs.models import EvaluationResult
+from kechuang.programs.models.runs import points_by_name
 from kechuang.rules import evaluate, load_program
+from tests.programs.runs_support import province_firms, run
 from tests.rules.generate import frame as random_frame
 
 
@@ -32,3 +35,45 @@ def test_a_table_encoded_in_slices_equals_the_table_encoded_at_once(program, mon
     )
     assert sliced["program"].unique().to_list() == [program]
     assert sliced["run_id"].unique().to_list() == [7]
+
+
+API = "/api/v1/programs"
+
+
+def province_run(actor):
+    province_firms()
+    return run(actor)
+
+
+@pytest.mark.django_db
+def test_the_api_gives_each_criterions_points_by_name(province_admin, client):
+    r = province_run(province_admin)
+    client.force_login(province_admin)
+    listed = client.get(f"{API}/runs/{r.pk}/results?limit=100").json()["items"]
+    by_name = {i["enterprise_name"]: i for i in listed}
+    assert by_name["沈阳通过科技"]["points"] == {"st_staff": 20, "rd": 50, "ip": 12}
+    one = by_name["沈阳通过科技"]["id"]
+    detail = client.get(f"{API}/results/{one}").json()
+    assert detail["points"] == {"st_staff": 20, "rd": 50, "ip": 12}
+    assert detail["explanation"]["en"][0].startswith("Passed with 82 points")
+
+
+@pytest.mark.django_db
+def test_rows_that_hold_the_names_themselves_read_as_before(province_admin, client):
+    r = province_run(province_admin)
+    row = r.results.get(enterprise__name="沈阳通过科技")
+    # A row as runs wrote them before the run kept the names: {criterion: points}.
+    EvaluationResult.objects.filter(pk=row.pk).update(points={"st_staff": 20, "rd": 50, "ip": 12})
+    row.refresh_from_db()
+    assert row.points == {"st_staff": 20, "rd": 50, "ip": 12} == row.criterion_points
+    client.force_login(province_admin)
+    detail = client.get(f"{API}/results/{row.pk}").json()
+    assert detail["points"] == {"st_staff": 20, "rd": 50, "ip": 12}
+    assert detail["explanation"]["en"][0].startswith("Passed with 82 points")
+
+
+def test_points_and_names_must_match_in_number():
+    assert points_by_name([1, 2], ["a", "b"]) == {"a": 1, "b": 2}
+    assert points_by_name({"a": 1}, []) == {"a": 1}
+    with pytest.raises(ValueError):
+        points_by_name([1, 2, 3], ["a", "b"])

@@ -50,7 +50,9 @@ def test_a_run_stores_one_result_per_enterprise_and_the_counts(firms, province_a
         "沈抚示范区科技": ("pass", True, Decimal(SCORES["PASS"])),
     }
     passed = got["沈阳通过科技"]
-    assert passed.points == {"st_staff": 20, "rd": 50, "ip": 12}
+    # The points are stored as values, their criteria once on the run.
+    assert r.point_keys == ["st_staff", "rd", "ip"] and passed.points == [20, 50, 12]
+    assert passed.criterion_points == {"st_staff": 20, "rd": 50, "ip": 12}
     assert passed.qualified_by == "score" and passed.reasons == []
     assert got["大连低分科技"].reasons == ["score_below_pass"]
     assert "ineligible:staff_cap" in got["沈阳大型科技"].reasons
@@ -189,8 +191,9 @@ def test_innovation_points_keep_the_breakdown_stage_rank_and_tier(db, province_a
     assert {x.stage for x in results} == {"growth"}
     assert results[0].percentile == Decimal("100.00")
     assert results[0].tier == "leaders_1" and results[-1].tier == ""
-    assert "rd_expense" in results[0].points and len(results[0].points) > 10
-    assert results[0].points["rd_expense"] > results[-1].points["rd_expense"]
+    top, last = results[0].criterion_points, results[-1].criterion_points
+    assert list(top) == r.point_keys and len(top) > 10
+    assert top["rd_expense"] > last["rd_expense"]
 
 
 def test_the_command_line_runs_from_the_database_and_writes_the_output(firms, tmp_path, city_admin):

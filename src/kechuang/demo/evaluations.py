@@ -87,11 +87,10 @@ def verdicts(done: Run, enterprises: Iterable[int]) -> dict[int, Verdict]:
     """The stored results of `enterprises` in the run, each with its explanation."""
     ids = sorted(set(enterprises))
     out: dict[int, Verdict] = {}
-    keys = list(done.run.detail_keys or [])
     for i in range(0, len(ids), CHUNK):
         rows = EvaluationResult.objects.filter(run=done.run, enterprise_id__in=ids[i : i + CHUNK])
         for r in rows.order_by():
-            row = results.explain_row(r, keys, done.spec)
+            row = results.explain_row(r, done.run, done.spec)
             score = row.get("score")
             out[r.enterprise_id] = Verdict(
                 spec_version=done.run.spec_version,

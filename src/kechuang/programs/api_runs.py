@@ -30,6 +30,7 @@ from kechuang.core.api_support import (
 )
 from kechuang.programs import selectors_runs as sel
 from kechuang.programs.filters_runs import ResultFilter
+from kechuang.programs.models import EvaluationResult
 from kechuang.programs.services import runs as service
 
 router = Router(tags=["programs"])
@@ -88,6 +89,10 @@ class ResultOut(Schema):
     percentile: Decimal | None
     tier: str
 
+    @staticmethod
+    def resolve_points(obj: EvaluationResult) -> dict[str, Any]:
+        return obj.criterion_points
+
 
 class ResultDetail(ResultOut):
     spec_version: str
@@ -139,12 +144,10 @@ def run_results(
     return page(apply_filters(ResultFilter, filters, rows), limit, offset)
 
 
-def _detail(result: Any) -> dict[str, Any]:
-    return {
-        **ResultOut.from_orm(result).model_dump(),
-        "spec_version": result.run.spec_version,
-        "explanation": {lang: sel.explanation(result, lang) for lang in ("zh-hans", "en")},
-    }
+def _detail(result: Any) -> Any:
+    result.spec_version = result.run.spec_version
+    result.explanation = {lang: sel.explanation(result, lang) for lang in ("zh-hans", "en")}
+    return result
 
 
 @router.get(

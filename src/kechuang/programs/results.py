@@ -1,8 +1,9 @@
 """Engine output → result rows, written in bulk; and a stored row back to what `explain` reads.
 
 The JSON columns are built as text by Polars, column-wise, so that a million results are
-encoded in about a second: `points` as {criterion: points}, `reasons` as a list of codes,
-`detail` as a compact list of values (yes/no as 1/0) whose keys the run keeps once. Writes go
+encoded in about a second: `points` as a list of each criterion's points, `reasons` as a list
+of codes, `detail` as a compact list of values (yes/no as 1/0); the run keeps the keys of
+`points` and `detail` once. Writes go
 by chunks — COPY on PostgreSQL, executemany on SQLite — each its own transaction, so that the
 run's progress is visible while it writes; a run that fails has its rows deleted.
 """
@@ -22,7 +23,8 @@ from django.db import connection, transaction
 
 from kechuang.core.side_by_side import side_by_side
 from kechuang.programs.frames import logged
-from kechuang.programs.models import EvaluationResult
+from kechuang.programs.models import EvaluationResult, EvaluationRun
+from kechuang.programs.models.runs import points_by_name
 from kechuang.rules import Spec
 
 CHUNK = 100_000
@@ -47,6 +49,11 @@ COLUMNS = (
     "tier",
 )
 TEXT = ("qualified_by", "stage", "cohort", "tier")  # NOT NULL text: empty, never null
+
+
+def point_keys(spec: Spec) -> list[str]:
+    """The criteria whose points a result row holds, in the order of its `points` values."""
+    return [c.removeprefix("points_") for c in spec.criterion_columns()]
 
 
 def detail_keys(result: pl.DataFrame) -> list[str]:
@@ -85,16 +92,6 @@ def _json(col: str, dtype: pl.DataType, compact: bool = False) -> pl.Expr:
     return text.fill_null("null")
 
 
-def _object(result: pl.DataFrame, names: dict[str, str]) -> pl.Expr:
-    """{key: value} of the given columns (column → key), as JSON text."""
-    if not names:
-        return pl.lit("{}")
-    parts: list[pl.Expr] = []
-    for i, (col, key) in enumerate(names.items()):
-        parts += [pl.lit(("{" if i == 0 else ",") + f'"{key}":'), _json(col, result.schema[col])]
-    return pl.concat_str([*parts, pl.lit("}")])
-
-
 def _array(result: pl.DataFrame, cols: list[str]) -> pl.Expr:
     if not cols:
         return pl.lit("[]")
@@ -120,7 +117,6 @@ def result_table(
         table = result.with_columns(firms.drop("uscc"))
     else:
         table = result.join(firms, on="uscc", how="left", maintain_order="left")
-    points = {c: c.removeprefix("points_") for c in spec.criterion_columns()}
     score = pl.col("score")
     if spec.cohort is not None:
         keys = [pl.col(g) for g in group] + [pl.col("stage")]
@@ -153,7 +149,7 @@ def result_table(
         score.cast(pl.String).alias("score"),
         "verdict",
         pl.col("qualified_by").fill_null(""),
-        _object(table, points).alias("points"),
+        _array(table, spec.criterion_columns()).alias("points"),
         _reasons().alias("reasons"),
         _array(table, detail_keys(result)).alias("detail"),
         (pl.col("stage") if "stage" in table.columns else pl.lit(None, pl.String))
@@ -231,14 +227,15 @@ def _is_flag(key: str, spec: Spec) -> bool:
     return measure is not None and measure.vtype == "bool"
 
 
-def explain_row(result: EvaluationResult, keys: list[str], spec: Spec) -> dict[str, Any]:
-    """The evaluated row `rules.explain` reads, rebuilt from a stored result."""
+def explain_row(result: EvaluationResult, run: EvaluationRun, spec: Spec) -> dict[str, Any]:
+    """The evaluated row `rules.explain` reads, rebuilt from a stored result of `run`."""
     values = json.loads(result.detail) if result.detail else []
-    row: dict[str, Any] = dict(zip(keys, values, strict=False))
+    row: dict[str, Any] = dict(zip(run.detail_keys or [], values, strict=False))
     for key, value in row.items():
         if value is not None and _is_flag(key, spec):
             row[key] = bool(value)
-    row.update({f"points_{k}": v for k, v in (result.points or {}).items()})
+    points = points_by_name(result.points, run.point_keys or [])
+    row.update({f"points_{k}": v for k, v in points.items()})
     score = result.score
     if isinstance(score, Decimal) and score == score.to_integral_value():
         score = Decimal(int(score))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from kechuang.core import scoping
 from kechuang.core.roles import Role
@@ -37,8 +37,10 @@ def run_get(*, user: Any, pk: int) -> EvaluationRun:
 
 def result_list(*, user: Any) -> QuerySet[EvaluationResult]:
     """Results of finished runs that `user` may see."""
-    qs = EvaluationResult.objects.filter(run__status=DONE).select_related(
-        "enterprise", "enterprise__city", "enterprise__industry"
+    qs = (
+        EvaluationResult.objects.filter(run__status=DONE)
+        .select_related("enterprise", "enterprise__city", "enterprise__industry")
+        .annotate(point_keys=F("run__point_keys"))  # what `criterion_points` reads
     )
     return scoping.visible(qs, user)
 
@@ -94,7 +96,7 @@ def explanation(result: EvaluationResult, lang: str) -> list[str]:
     """Sentences saying why the result is what it is, from the run's rules."""
     run = result.run
     spec = specs.load_text(run.spec_text)
-    return explain(results.explain_row(result, run.detail_keys, spec), spec, lang)
+    return explain(results.explain_row(result, run, spec), spec, lang)
 
 
 def consent_list(*, user: Any) -> QuerySet[DataConsent]:

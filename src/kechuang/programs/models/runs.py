@@ -5,7 +5,8 @@ it) and keeps one result row per enterprise. The explanation of a result is not 
 computed when read, with `rules.explain`, from the result's `detail` (the conditions, options
 and measured values of the evaluated row) and the spec text the run kept — the same sentences
 the engine would have written, for a fraction of the storage, in whichever language is asked.
-`detail` is a list of values whose keys the run holds once (`detail_keys`).
+`detail` and `points` are lists of values whose keys the run holds once (`detail_keys`,
+`point_keys`).
 """
 
 from __future__ import annotations
@@ -163,6 +164,8 @@ class EvaluationRun(TimeStampedModel):
     timings = models.JSONField(_("各阶段用时(秒)"), default=dict, blank=True)
     # The keys of each result's `detail`, which holds the values only, in this order.
     detail_keys = models.JSONField(_("评价明细字段"), default=list, blank=True)
+    # The criteria of each result's `points`, which holds the points only, in this order.
+    point_keys = models.JSONField(_("各项得分字段"), default=list, blank=True)
     error = models.TextField(_("错误信息"), blank=True)
 
     scope_policy = ScopePolicy(city="city", editable_by_owner=False)
@@ -189,8 +192,8 @@ class EvaluationRun(TimeStampedModel):
 
 class EvaluationResult(models.Model):
     """One enterprise's result in a run. `points` holds each criterion's points (for
-    innovation points, the per-indicator breakdown), `reasons` the reason codes (both JSON
-    kept as text); `detail` what explanations read."""
+    innovation points, the per-indicator breakdown) in the order of the run's `point_keys`,
+    `reasons` the reason codes (both JSON kept as text); `detail` what explanations read."""
 
     # A run writes a row per enterprise of the province in one go: a database-side check of
     # each row's keys would cost more than the write itself. The rows are written only for
@@ -250,6 +253,24 @@ class EvaluationResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.program} {self.year}: {self.verdict}"
+
+    @property
+    def criterion_points(self) -> dict[str, Any]:
+        """Each criterion's points by name: the run's `point_keys` (annotated by the
+        selectors as `point_keys`, else read from the run) beside the stored values."""
+        keys = getattr(self, "point_keys", None)
+        if keys is None and not isinstance(self.points, dict):
+            keys = self.run.point_keys
+        return points_by_name(self.points, keys or [])
+
+
+def points_by_name(stored: Any, keys: list[str]) -> dict[str, Any]:
+    """A result's `points` as {criterion: points}. Runs store the values only, in the order
+    of their `point_keys` (for innovation points, 21 names repeated in a million rows were
+    half of each row); rows of earlier runs hold the names themselves."""
+    if isinstance(stored, dict):
+        return stored
+    return dict(zip(keys, stored or [], strict=True))
 
 
 class Simulation(models.Model):

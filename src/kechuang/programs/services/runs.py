@@ -216,6 +216,8 @@ def execute(run_id: int, progress: Progress | None = None, keep_result: bool = F
         result = evaluate(spec, frame)
         table = results.result_table(spec, result, frame, run.pk)
         timings["evaluate"] = time.monotonic() - mark
+        # The keys first: a row written is read with them.
+        runs.update(point_keys=results.point_keys(spec), detail_keys=results.detail_keys(result))
         stage(EvaluationRun.Stage.WRITING, 0, table.height)
         mark = time.monotonic()
         results.write(
@@ -244,7 +246,6 @@ def execute(run_id: int, progress: Progress | None = None, keep_result: bool = F
         passed=passed,
         ineligible=ineligible,
         failed=result.height - passed - ineligible,
-        detail_keys=results.detail_keys(result),
         timings={k: round(v, 3) for k, v in timings.items()},
         finished_at=timezone.now(),
         seconds=time.monotonic() - began,
