@@ -202,3 +202,23 @@ def test_reading_only_what_a_spec_needs_evaluates_the_same(db, program):
     assert old["staff"].null_count() == old.height  # earlier years: "latest" columns only
     full = registry_frame(Selection(through=2023, active=selection.active))
     assert_frame_equal(evaluate(spec, pruned), evaluate(spec, full))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reading_side_by_side_gives_the_frame_read_in_one_transaction():
+    from django.db import transaction
+
+    from kechuang.programs.frames import for_specs
+    from kechuang.rules import load_program
+
+    firms = province_firms()
+    _filed(firms["near"], 2018, high_tech_cert_valid_to=D(2024, 1, 1), led_standard=True)
+    Award.objects.create(enterprise=firms["pass"], name="国家奖", level="national", year=2021)
+    selection = for_specs(load_program("innovation-points", 2023))
+    # Outside a transaction, PostgreSQL reads the enterprises, the years read, the earlier
+    # years and the facts on connections of their own; inside one, one after another.
+    apart = registry_frame(selection)
+    with transaction.atomic():
+        together = registry_frame(selection)
+    assert apart.height > 0 and apart["year"].min() == 2018
+    assert_frame_equal(apart, together)

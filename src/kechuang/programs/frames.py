@@ -26,11 +26,13 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import polars as pl
 from django.db import connection
 
+from kechuang.core.side_by_side import side_by_side
 from kechuang.registry.models import (
     Award,
     Enterprise,
@@ -75,6 +77,9 @@ class Selection:
 
     def wants(self, *keys: str) -> bool:
         return self.fields is None or any(k in self.fields for k in keys)
+
+
+Query = tuple[str, Sequence[Any], dict[str, Any]]  # SQL, its parameters, the frame's schema
 
 
 def logged(cursor: Any, sql: str, params: Sequence[Any] = ()) -> Any:
@@ -164,7 +169,7 @@ _FIRM: tuple[tuple[str, str, Any, tuple[str, ...]], ...] = (
 )
 
 
-def _enterprises(sel: Selection) -> pl.DataFrame:
+def _enterprises(sel: Selection) -> Query:
     e = Enterprise._meta.db_table
     where, params = _where(sel, "e")
     cols = [c for c in _FIRM if not c[3] or sel.wants(*c[3])]
@@ -172,7 +177,7 @@ def _enterprises(sel: Selection) -> pl.DataFrame:
         " WHERE " + " AND ".join(where) if where else ""
     )
     schema = {"enterprise_id": pl.Int64} | {c[1]: c[2] or _flag_type() for c in cols}
-    return _fetch(sql, params, schema)
+    return sql, params, schema
 
 
 def _year_columns(sel: Selection) -> dict[str, Any]:
@@ -182,7 +187,9 @@ def _year_columns(sel: Selection) -> dict[str, Any]:
     return {c: t for c, t in types.items() if sel.wants(c)}
 
 
-def _years(sel: Selection) -> pl.DataFrame:
+def _years(sel: Selection) -> list[Query]:
+    """The statements reading the yearly figures: the years a spec reads, then (if it reads
+    anything as "latest") the earlier years' latest values."""
     y, e = EnterpriseYear._meta.db_table, Enterprise._meta.db_table
     where, params = _where(sel, "e")
     if sel.through is not None:
@@ -202,30 +209,31 @@ def _years(sel: Selection) -> pl.DataFrame:
             " WHERE " + " AND ".join(conditions) if conditions else ""
         )
 
-    sql, args = select([read(c) for c in wanted], []), params
+    statements = [select([read(c) for c in wanted], [])]
     if sel.since is not None:
         # Earlier years carry only what is read as "latest"; the rest is sent as NULL.
         since = int(sel.since)
         latest = [c for c in wanted if c in sel.latest]
-        sql = select([read(c) for c in wanted], [f"y.year >= {since}"])
+        statements = [select([read(c) for c in wanted], [f"y.year >= {since}"])]
         if latest:
             known = " OR ".join(f"y.{c} IS NOT NULL" for c in latest)
             older = select(
                 [read(c) if c in latest else "NULL" for c in wanted],
                 [f"y.year < {since}", f"({known})"],
             )
-            sql, args = f"{sql} UNION ALL {older}", [*params, *params]
-    return _fetch(sql, args, {"enterprise_id": pl.Int64, "year": pl.Int64, **wanted})
+            statements.append(older)
+    schema = {"enterprise_id": pl.Int64, "year": pl.Int64, **wanted}
+    return [(sql, params, schema) for sql in statements]
 
 
-def _facts(sel: Selection, model: type[Any], columns: str, schema: dict[str, Any]) -> pl.DataFrame:
+def _facts(sel: Selection, model: type[Any], columns: str, schema: dict[str, Any]) -> Query:
     e = Enterprise._meta.db_table
     where, params = _where(sel, "e")
     join = f" JOIN {e} e ON e.id = f.enterprise_id" if where else ""
     sql = f"SELECT f.enterprise_id, {columns} FROM {model._meta.db_table} f{join}" + (
         " WHERE " + " AND ".join(where) if where else ""
     )
-    return _fetch(sql, params, {"enterprise_id": pl.Int64, **schema})
+    return sql, params, {"enterprise_id": pl.Int64, **schema}
 
 
 # Tables of dated facts: (model, columns, raw types, the frame columns they fill).
@@ -306,13 +314,20 @@ def registry_frame(selection: Selection | None = None) -> pl.DataFrame:
     engine reads them block by block.
     """
     sel = selection or Selection()
-    firms = _by_enterprise(_enterprises(sel))
-    years = _by_enterprise(_years(sel))
-    raw = {
+    yearly = _years(sel)
+    facts_wanted = {
         name: _facts(sel, model, cols, schema)
         for name, (model, cols, schema, wanted) in _FACTS.items()
         if sel.wants(*wanted)
     }
+    # The statements side by side, each on a connection of its own: the server formats the
+    # rows of a COPY on one core. 1 M enterprises, 4 years: 5.0–5.4 s for the tech-SME read
+    # against 5.5–6.0 s one after another, 5.7–5.9 s against 6.5–7.0 s for innovation points.
+    queries = [_enterprises(sel), *yearly, *facts_wanted.values()]
+    frames = side_by_side([partial(_fetch, *q) for q in queries])
+    firms = _by_enterprise(frames[0])
+    years = _by_enterprise(pl.concat(frames[1 : 1 + len(yearly)]))
+    raw = dict(zip(facts_wanted, frames[1 + len(yearly) :], strict=True))
     if sel.active is not None:
         lo, hi = sel.active
         filed = years.filter(pl.col("year").is_between(lo, hi))["enterprise_id"].unique()
