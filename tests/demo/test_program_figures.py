@@ -88,7 +88,7 @@ def test_admitted_enterprises_pass_the_stored_run_of_their_year(demo, targets):
         assert app.spec_version == runs[app.year].spec_version
         assert app.qualified_by == got.qualified_by
         assert app.score == (int(got.score) if got.score is not None else None)
-        assert app.result["verdict"] == "pass" and app.result["reasons"] == got.reasons
+        assert app.result["verdict"] == "pass" and app.result["reasons"] == got.reason_codes
         assert app.explanation["zh-hans"] and app.explanation["en"]
 
 

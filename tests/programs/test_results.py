@@ -7,7 +7,7 @@ import pytest
 
 from kechuang.programs import results
 from kechuang.programs.models import EvaluationResult
-from kechuang.programs.models.runs import points_by_name
+from kechuang.programs.models.runs import codes_by_position, points_by_name
 from kechuang.rules import evaluate, load_program
 from tests.programs.runs_support import province_firms, run
 from tests.rules.generate import frame as random_frame
@@ -52,6 +52,8 @@ def test_the_api_gives_each_criterions_points_by_name(province_admin, client):
     listed = client.get(f"{API}/runs/{r.pk}/results?limit=100").json()["items"]
     by_name = {i["enterprise_name"]: i for i in listed}
     assert by_name["沈阳通过科技"]["points"] == {"st_staff": 20, "rd": 50, "ip": 12}
+    assert by_name["沈阳通过科技"]["reasons"] == []
+    assert by_name["大连低分科技"]["reasons"] == ["score_below_pass"]
     one = by_name["沈阳通过科技"]["id"]
     detail = client.get(f"{API}/results/{one}").json()
     assert detail["points"] == {"st_staff": 20, "rd": 50, "ip": 12}
@@ -63,13 +65,26 @@ def test_rows_that_hold_the_names_themselves_read_as_before(province_admin, clie
     r = province_run(province_admin)
     row = r.results.get(enterprise__name="沈阳通过科技")
     # A row as runs wrote them before the run kept the names: {criterion: points}.
-    EvaluationResult.objects.filter(pk=row.pk).update(points={"st_staff": 20, "rd": 50, "ip": 12})
+    EvaluationResult.objects.filter(pk=row.pk).update(
+        points={"st_staff": 20, "rd": 50, "ip": 12}, reasons=["zero_points:st_staff"]
+    )
     row.refresh_from_db()
     assert row.points == {"st_staff": 20, "rd": 50, "ip": 12} == row.criterion_points
+    assert row.reason_codes == ["zero_points:st_staff"]
     client.force_login(province_admin)
     detail = client.get(f"{API}/results/{row.pk}").json()
     assert detail["points"] == {"st_staff": 20, "rd": 50, "ip": 12}
+    assert detail["reasons"] == ["zero_points:st_staff"]
     assert detail["explanation"]["en"][0].startswith("Passed with 82 points")
+
+
+def test_reason_positions_read_as_codes():
+    keys = ["ineligible:staff_cap", "missing:rd_expense", "score_below_pass"]
+    assert codes_by_position([0, 2], keys) == ["ineligible:staff_cap", "score_below_pass"]
+    assert codes_by_position(["score_below_pass"], []) == ["score_below_pass"]
+    assert codes_by_position([], keys) == []
+    with pytest.raises(IndexError):
+        codes_by_position([3], keys)
 
 
 def test_points_and_names_must_match_in_number():

@@ -53,9 +53,12 @@ def test_a_run_stores_one_result_per_enterprise_and_the_counts(firms, province_a
     # The points are stored as values, their criteria once on the run.
     assert r.point_keys == ["st_staff", "rd", "ip"] and passed.points == [20, 50, 12]
     assert passed.criterion_points == {"st_staff": 20, "rd": 50, "ip": 12}
-    assert passed.qualified_by == "score" and passed.reasons == []
-    assert got["大连低分科技"].reasons == ["score_below_pass"]
-    assert "ineligible:staff_cap" in got["沈阳大型科技"].reasons
+    assert passed.qualified_by == "score" and passed.reason_codes == []
+    # The reasons are stored as positions in the run's list of the codes the rules can give.
+    low = got["大连低分科技"]
+    assert low.reason_codes == ["score_below_pass"]
+    assert [r.reason_keys[i] for i in low.reasons] == ["score_below_pass"]
+    assert "ineligible:staff_cap" in got["沈阳大型科技"].reason_codes
     assert all(x.program == "tech-sme" and x.year == YEAR for x in got.values())
 
 

@@ -104,6 +104,7 @@ def test_results_filter_and_export(firms, client, province_admin, dalian_admin):
     assert "沈阳大型科技" in ineligible and "沈阳通过科技" not in ineligible
     dalian = client.get(url, {"city": "210200"}).content.decode()
     assert "大连低分科技" in dalian and "沈阳通过科技" not in dalian
+    assert "score_below_pass" in dalian  # the row's reason codes, from their positions
     scores = client.get(url, {"score_min": "60", "score_max": "70"}).content.decode()
     assert "沈阳临界科技" in scores and "沈阳通过科技" not in scores
     section = client.get(url, {"industry_section": "C", "q": "临界"}).content.decode()

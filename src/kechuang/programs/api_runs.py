@@ -93,6 +93,10 @@ class ResultOut(Schema):
     def resolve_points(obj: EvaluationResult) -> dict[str, Any]:
         return obj.criterion_points
 
+    @staticmethod
+    def resolve_reasons(obj: EvaluationResult) -> list[str]:
+        return obj.reason_codes
+
 
 class ResultDetail(ResultOut):
     spec_version: str

@@ -1,9 +1,9 @@
 """Engine output → result rows, written in bulk; and a stored row back to what `explain` reads.
 
 The JSON columns are built as text by Polars, column-wise, so that a million results are
-encoded in about a second: `points` as a list of each criterion's points, `reasons` as a list
-of codes, `detail` as a compact list of values (yes/no as 1/0); the run keeps the keys of
-`points` and `detail` once. Writes go
+encoded in about a second: `points` as a list of each criterion's points, `reasons` as the
+positions of the codes, `detail` as a compact list of values (yes/no as 1/0); the run keeps
+the keys of all three once. Writes go
 by chunks — COPY on PostgreSQL, executemany on SQLite — each its own transaction, so that the
 run's progress is visible while it writes; a run that fails has its rows deleted.
 """
@@ -24,8 +24,9 @@ from django.db import connection, transaction
 from kechuang.core.side_by_side import side_by_side
 from kechuang.programs.frames import logged
 from kechuang.programs.models import EvaluationResult, EvaluationRun
-from kechuang.programs.models.runs import points_by_name
+from kechuang.programs.models.runs import codes_by_position, points_by_name
 from kechuang.rules import Spec
+from kechuang.rules.plan import possible_reasons
 
 CHUNK = 100_000
 SLICE = 50_000  # rows encoded together, at least
@@ -54,6 +55,11 @@ TEXT = ("qualified_by", "stage", "cohort", "tier")  # NOT NULL text: empty, neve
 def point_keys(spec: Spec) -> list[str]:
     """The criteria whose points a result row holds, in the order of its `points` values."""
     return [c.removeprefix("points_") for c in spec.criterion_columns()]
+
+
+def reason_keys(spec: Spec) -> list[str]:
+    """Every reason code the rules can give: a result row holds the positions of its own."""
+    return possible_reasons(spec)
 
 
 def detail_keys(result: pl.DataFrame) -> list[str]:
@@ -99,10 +105,11 @@ def _array(result: pl.DataFrame, cols: list[str]) -> pl.Expr:
     return pl.concat_str([pl.lit("["), pl.concat_str(items, separator=","), pl.lit("]")])
 
 
-def _reasons() -> pl.Expr:
-    codes = pl.col("reasons")
-    joined = pl.concat_str(pl.lit('["'), codes.list.join('","'), pl.lit('"]'))
-    return pl.when(codes.list.len() > 0).then(joined).otherwise(pl.lit("[]"))
+def _reasons(keys: list[str]) -> pl.Expr:
+    """The positions of a row's reason codes among `keys`, as a JSON list."""
+    at = pl.element().replace_strict(keys, range(len(keys)), return_dtype=pl.Int64)
+    positions = pl.col("reasons").list.eval(at.cast(pl.String)).list.join(",")
+    return pl.concat_str(pl.lit("["), positions, pl.lit("]"))
 
 
 def result_table(
@@ -150,7 +157,7 @@ def result_table(
         "verdict",
         pl.col("qualified_by").fill_null(""),
         _array(table, spec.criterion_columns()).alias("points"),
-        _reasons().alias("reasons"),
+        _reasons(reason_keys(spec)).alias("reasons"),
         _array(table, detail_keys(result)).alias("detail"),
         (pl.col("stage") if "stage" in table.columns else pl.lit(None, pl.String))
         .fill_null("")
@@ -244,7 +251,7 @@ def explain_row(result: EvaluationResult, run: EvaluationRun, spec: Spec) -> dic
         score=score,
         verdict=result.verdict,
         qualified_by=result.qualified_by or None,
-        reasons=list(result.reasons or []),
+        reasons=codes_by_position(result.reasons, run.reason_keys or []),
         stage=result.stage or None,
         tier=result.tier or None,
     )

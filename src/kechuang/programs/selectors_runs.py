@@ -40,7 +40,8 @@ def result_list(*, user: Any) -> QuerySet[EvaluationResult]:
     qs = (
         EvaluationResult.objects.filter(run__status=DONE)
         .select_related("enterprise", "enterprise__city", "enterprise__industry")
-        .annotate(point_keys=F("run__point_keys"))  # what `criterion_points` reads
+        # What `criterion_points` and `reason_codes` read.
+        .annotate(point_keys=F("run__point_keys"), reason_keys=F("run__reason_keys"))
     )
     return scoping.visible(qs, user)
 

@@ -19,6 +19,7 @@ from kechuang.core.scoping import role_of
 from kechuang.programs import selectors_runs as sel
 from kechuang.programs.filters_runs import ResultFilter
 from kechuang.programs.forms_runs import RunForm, split
+from kechuang.programs.models.runs import codes_by_position
 from kechuang.programs.services import runs as service
 from kechuang.programs.specs import program_title
 from kechuang.registry.exporting import FORMATS, ExportColumn, Format, export_queryset, yes_no
@@ -102,10 +103,6 @@ def _title(run: Any) -> str:
     return f"{program_title(run.program, lang())} {run.year}"
 
 
-def _reasons(value: Any) -> str:
-    return ";".join(value or [])
-
-
 def _verdict(value: Any) -> Any:
     return _("通过") if value == "pass" else _("未通过")
 
@@ -123,8 +120,17 @@ RESULT_COLUMNS = (
     ExportColumn("rank", _("组内排名")),
     ExportColumn("percentile", _("百分位")),
     ExportColumn("tier", _("榜单")),
-    ExportColumn("reasons", _("原因代码"), _reasons),
 )
+
+
+def _result_columns(run: Any) -> tuple[ExportColumn, ...]:
+    """The export's columns; a row's reason codes are positions in its run's `reason_keys`."""
+    keys = list(run.reason_keys or [])
+
+    def reasons(value: Any) -> str:
+        return ";".join(codes_by_position(value, keys))
+
+    return (*RESULT_COLUMNS, ExportColumn("reasons", _("原因代码"), reasons))
 
 
 @login_required
@@ -134,7 +140,7 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
     if fmt not in FORMATS:
         return HttpResponseBadRequest("format must be xlsx or csv")
     rows = ResultFilter(request.GET, queryset=sel.run_results(user=request.user, run=run)).qs
-    data = export_queryset(rows.order_by("-score", "pk"), RESULT_COLUMNS, cast(Format, fmt))
+    data = export_queryset(rows.order_by("-score", "pk"), _result_columns(run), cast(Format, fmt))
     response = HttpResponse(data, content_type=FORMATS[fmt])
     name = f"评价结果-{run.program}-{run.year}-{run.pk}-{timezone.localdate().isoformat()}.{fmt}"
     response["Content-Disposition"] = content_disposition_header(True, name) or ""

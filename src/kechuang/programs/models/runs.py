@@ -5,8 +5,8 @@ it) and keeps one result row per enterprise. The explanation of a result is not 
 computed when read, with `rules.explain`, from the result's `detail` (the conditions, options
 and measured values of the evaluated row) and the spec text the run kept — the same sentences
 the engine would have written, for a fraction of the storage, in whichever language is asked.
-`detail` and `points` are lists of values whose keys the run holds once (`detail_keys`,
-`point_keys`).
+`detail`, `points` and `reasons` are lists of values whose keys the run holds once
+(`detail_keys`, `point_keys`, `reason_keys`).
 """
 
 from __future__ import annotations
@@ -166,6 +166,8 @@ class EvaluationRun(TimeStampedModel):
     detail_keys = models.JSONField(_("评价明细字段"), default=list, blank=True)
     # The criteria of each result's `points`, which holds the points only, in this order.
     point_keys = models.JSONField(_("各项得分字段"), default=list, blank=True)
+    # The reason codes the rules can give; each result's `reasons` holds their positions.
+    reason_keys = models.JSONField(_("原因代码表"), default=list, blank=True)
     error = models.TextField(_("错误信息"), blank=True)
 
     scope_policy = ScopePolicy(city="city", editable_by_owner=False)
@@ -193,7 +195,8 @@ class EvaluationRun(TimeStampedModel):
 class EvaluationResult(models.Model):
     """One enterprise's result in a run. `points` holds each criterion's points (for
     innovation points, the per-indicator breakdown) in the order of the run's `point_keys`,
-    `reasons` the reason codes (both JSON kept as text); `detail` what explanations read."""
+    `reasons` the positions of its reason codes in the run's `reason_keys` (both JSON kept as
+    text); `detail` what explanations read."""
 
     # A run writes a row per enterprise of the province in one go: a database-side check of
     # each row's keys would cost more than the write itself. The rows are written only for
@@ -262,6 +265,21 @@ class EvaluationResult(models.Model):
         if keys is None and not isinstance(self.points, dict):
             keys = self.run.point_keys
         return points_by_name(self.points, keys or [])
+
+    @property
+    def reason_codes(self) -> list[str]:
+        """The reason codes: the run's `reason_keys` (annotated by the selectors as
+        `reason_keys`, else read from the run) at the stored positions."""
+        keys = getattr(self, "reason_keys", None)
+        if keys is None and any(isinstance(i, int) for i in self.reasons or []):
+            keys = self.run.reason_keys
+        return codes_by_position(self.reasons, keys or [])
+
+
+def codes_by_position(stored: Any, keys: list[str]) -> list[str]:
+    """A result's `reasons` as codes. Runs store their positions in the run's `reason_keys`;
+    rows of earlier runs hold the codes themselves."""
+    return [keys[i] if isinstance(i, int) else i for i in stored or []]
 
 
 def points_by_name(stored: Any, keys: list[str]) -> dict[str, Any]:

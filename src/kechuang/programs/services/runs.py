@@ -217,7 +217,11 @@ def execute(run_id: int, progress: Progress | None = None, keep_result: bool = F
         table = results.result_table(spec, result, frame, run.pk)
         timings["evaluate"] = time.monotonic() - mark
         # The keys first: a row written is read with them.
-        runs.update(point_keys=results.point_keys(spec), detail_keys=results.detail_keys(result))
+        runs.update(
+            point_keys=results.point_keys(spec),
+            reason_keys=results.reason_keys(spec),
+            detail_keys=results.detail_keys(result),
+        )
         stage(EvaluationRun.Stage.WRITING, 0, table.height)
         mark = time.monotonic()
         results.write(
