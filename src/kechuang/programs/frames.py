@@ -209,12 +209,14 @@ def _years(sel: Selection) -> list[Query]:
             " WHERE " + " AND ".join(conditions) if conditions else ""
         )
 
-    statements = [select([read(c) for c in wanted], [])]
-    if sel.since is not None:
+    columns = [read(c) for c in wanted]
+    if sel.since is None:
+        statements = [select(columns, [])]
+    else:
         # Earlier years carry only what is read as "latest"; the rest is sent as NULL.
         since = int(sel.since)
         latest = [c for c in wanted if c in sel.latest]
-        statements = [select([read(c) for c in wanted], [f"y.year >= {since}"])]
+        statements = [select(columns, [f"y.year >= {since}"])]
         if latest:
             known = " OR ".join(f"y.{c} IS NOT NULL" for c in latest)
             older = select(

@@ -90,7 +90,7 @@ def _json(col: str, dtype: pl.DataType, compact: bool = False) -> pl.Expr:
         text = pl.when(c.is_finite()).then(number)
     elif isinstance(dtype, pl.Decimal) and compact:
         # Most of an innovation-points row's 21 points are nothing: "0", not "0.00".
-        return pl.when(c == 0).then(pl.lit("0")).otherwise(c.cast(pl.String)).fill_null("null")
+        text = pl.when(c == 0).then(pl.lit("0")).otherwise(c.cast(pl.String))
     elif dtype == pl.Boolean and compact:
         # Literals chosen per row: a third of the time of casting through Int8 to text.
         return (

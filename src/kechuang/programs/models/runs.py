@@ -259,21 +259,23 @@ class EvaluationResult(models.Model):
 
     @property
     def criterion_points(self) -> dict[str, Any]:
-        """Each criterion's points by name: the run's `point_keys` (annotated by the
-        selectors as `point_keys`, else read from the run) beside the stored values."""
-        keys = getattr(self, "point_keys", None)
-        if keys is None and not isinstance(self.points, dict):
-            keys = self.run.point_keys
-        return points_by_name(self.points, keys or [])
+        """Each criterion's points by name, beside the run's `point_keys`."""
+        keys = self._run_keys("point_keys", needed=not isinstance(self.points, dict))
+        return points_by_name(self.points, keys)
 
     @property
     def reason_codes(self) -> list[str]:
-        """The reason codes: the run's `reason_keys` (annotated by the selectors as
-        `reason_keys`, else read from the run) at the stored positions."""
-        keys = getattr(self, "reason_keys", None)
-        if keys is None and any(isinstance(i, int) for i in self.reasons or []):
-            keys = self.run.reason_keys
-        return codes_by_position(self.reasons, keys or [])
+        """The reason codes: the run's `reason_keys` at the stored positions."""
+        needed = any(isinstance(i, int) for i in self.reasons or [])
+        return codes_by_position(self.reasons, self._run_keys("reason_keys", needed))
+
+    def _run_keys(self, name: str, needed: bool) -> list[str]:
+        """The run's keys of a stored list, as the selectors annotate them, else read from the
+        run, and then only if the row needs them (rows of earlier runs hold the names)."""
+        keys = getattr(self, name, None)
+        if keys is None and needed:
+            keys = getattr(self.run, name)
+        return list(keys or [])
 
 
 def codes_by_position(stored: Any, keys: list[str]) -> list[str]:
