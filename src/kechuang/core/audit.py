@@ -49,6 +49,11 @@ def diff(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> d
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
+def user_or_none(actor: Any) -> Any:
+    """The user to record as actor: `None` for the system or an anonymous caller."""
+    return actor if getattr(actor, "pk", None) else None
+
+
 def entry(
     actor: Any,
     action: str,
@@ -60,7 +65,7 @@ def entry(
     batch: str = "",
 ) -> AuditEntry:
     return AuditEntry(
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=user_or_none(actor),
         action=action,
         content_type=ContentType.objects.get_for_model(type(obj)),
         object_id=str(obj.pk),

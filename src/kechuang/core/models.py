@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
@@ -9,6 +11,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.roles import Role
+
+
+def user_fk(verbose_name: Any, **kwargs: Any) -> models.ForeignKey:
+    """A reference to the user who did something: kept when the user is deleted, with no
+    reverse accessor (a user is referred to from many tables)."""
+    options: dict[str, Any] = {
+        "null": True,
+        "blank": True,
+        "on_delete": models.SET_NULL,
+        "related_name": "+",
+    }
+    options.update(kwargs)
+    return models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=verbose_name, **options)
 
 
 class TimeStampedModel(models.Model):

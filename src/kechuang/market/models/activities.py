@@ -6,14 +6,13 @@ from __future__ import annotations
 import unicodedata
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.models import Region, TimeStampedModel
+from kechuang.core.models import Region, TimeStampedModel, user_fk
 from kechuang.core.scoping import ScopePolicy
 from kechuang.market.models.contracts import TechContract
 
@@ -70,14 +69,7 @@ class Organised(TimeStampedModel):
         related_name="+",
         limit_choices_to={"level__in": ["city", "reporting_unit"]},
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_fk(_("录入人"))
 
     class Meta:
         abstract = True

@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.models import TechField, TimeStampedModel
+from kechuang.core.models import TechField, TimeStampedModel, user_fk
 from kechuang.core.scoping import ScopePolicy
 from kechuang.registry.models.base import validate_uscc
 
@@ -322,14 +321,7 @@ class ChallengeBid(TimeStampedModel):
     status = models.CharField(
         _("状态"), max_length=14, choices=Status.choices, default=Status.SUBMITTED
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("提交人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    submitted_by = user_fk(_("提交人"))
 
     scope_policy = ScopePolicy(
         city="challenge__issuer__city",

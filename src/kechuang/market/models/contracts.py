@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.models import Region, TechField, TimeStampedModel
+from kechuang.core.events import Event
+from kechuang.core.models import Region, TechField, TimeStampedModel, user_fk
 from kechuang.core.scoping import ScopePolicy
 from kechuang.market import regnumber
 
@@ -266,14 +266,7 @@ class TechContract(TimeStampedModel):
     expert_review = models.BooleanField(_("需专家审查"), default=False)
     decision_due = models.DateField(_("办结期限"), null=True, blank=True)
     registered_on = models.DateField(_("登记日期"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("提交人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    submitted_by = user_fk(_("提交人"))
 
     scope_policy = ScopePolicy(
         city="city",
@@ -411,7 +404,7 @@ class ContractDeduction(models.Model):
         return f"{self.get_kind_display()} {self.amount}"
 
 
-class ContractEvent(models.Model):
+class ContractEvent(Event):
     """A milestone of a contract's registration: who, when and why.
 
     Kinds and refusal grounds are checked in code (`EVENT_KINDS`, `REFUSAL_GROUNDS`), so
@@ -419,19 +412,9 @@ class ContractEvent(models.Model):
     """
 
     contract = models.ForeignKey(TechContract, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(_("事件"), max_length=20)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     ground = models.CharField(_("不予登记理由"), max_length=30, blank=True)
-    reason = models.TextField(_("说明"), blank=True)
-    data = models.JSONField(_("内容"), default=dict, blank=True)
+
+    LINKS = ("contract", "ground")
 
     class Meta:
         verbose_name = _("合同登记事件")
@@ -440,10 +423,6 @@ class ContractEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract} {self.kind_label}"
-
-    @property
-    def kind_label(self) -> str:
-        return str(EVENT_KINDS.get(self.kind, self.kind))
 
     @property
     def ground_label(self) -> str:
@@ -460,6 +439,7 @@ EVENT_KINDS = {
     "cancelled": _("注销"),
     "imported": _("批量导入"),
 }
+ContractEvent.KINDS = EVENT_KINDS
 
 # The non-registrable cases of the registration rules.
 REFUSAL_GROUNDS = {

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.events import Event
 from kechuang.core.models import Region, TimeStampedModel
 from kechuang.core.scoping import ScopePolicy
 from kechuang.market.models.challenges import (
@@ -144,25 +144,13 @@ class PlanProject(TimeStampedModel):
             raise ValidationError({"concluded_on": _("验收日期不能早于立项日期")})
 
 
-class ChallengeEvent(models.Model):
+class ChallengeEvent(Event):
     """A milestone of the challenge workflow or of a plan project: who, when and why.
 
     Kinds are checked in code (`CHALLENGE_EVENT_KINDS`), so a new kind needs no migration.
     An event names the most specific record it is about and the challenge it belongs to.
     """
 
-    kind = models.CharField(_("事件"), max_length=24)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    reason = models.TextField(_("说明"), blank=True)
-    data = models.JSONField(_("内容"), default=dict, blank=True)
     call = models.ForeignKey(
         ChallengeCall, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
@@ -182,6 +170,7 @@ class ChallengeEvent(models.Model):
         PlanProject, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
 
+    LINKS = ("call", "demand", "batch", "challenge", "bid", "project")
     scope_policy = ScopePolicy(
         city="challenge__issuer__city",
         own={"enterprise": "challenge__issuer_id"},
@@ -194,10 +183,6 @@ class ChallengeEvent(models.Model):
 
     def __str__(self) -> str:
         return str(self.kind_label)
-
-    @property
-    def kind_label(self) -> str:
-        return str(CHALLENGE_EVENT_KINDS.get(self.kind, self.kind))
 
 
 CHALLENGE_EVENT_KINDS = {
@@ -223,3 +208,4 @@ CHALLENGE_EVENT_KINDS = {
     "project_accepted": _("通过验收"),
     "project_failed": _("未通过验收"),
 }
+ChallengeEvent.KINDS = CHALLENGE_EVENT_KINDS

@@ -12,7 +12,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.models import TimeStampedModel
+from kechuang.core.models import TimeStampedModel, user_fk
 from kechuang.core.scoping import ScopePolicy
 from kechuang.market.models.challenges import Challenge, ChallengeBid
 
@@ -32,14 +32,7 @@ class BidReview(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="bid_reviews",
     )
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("分配人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    assigned_by = user_fk(_("分配人"))
     score = models.PositiveSmallIntegerField(
         _("评分"), null=True, blank=True, validators=[MaxValueValidator(100)]
     )

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core import scoping
+from kechuang.core.audit import user_or_none
 from kechuang.core.roles import Role
 from kechuang.core.services import object_create, object_update
 from kechuang.market.models import (
@@ -120,7 +121,7 @@ def _create_organised(
         data={
             **payload,
             "organiser_name": obj.organiser_name,
-            "created_by": actor if getattr(actor, "pk", None) else None,
+            "created_by": user_or_none(actor),
         },
         source=source,
     )

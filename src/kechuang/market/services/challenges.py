@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core import audit, scoping, uscc
+from kechuang.core.audit import user_or_none
 from kechuang.core.models import AuditEntry
 from kechuang.core.roles import Role
 from kechuang.core.services import object_create
@@ -280,7 +281,7 @@ def bid_submit(
         challenge=challenge,
         **solver,
         **{k: v for k, v in data.items() if k in BID_FIELDS},
-        submitted_by=actor if getattr(actor, "pk", None) else None,
+        submitted_by=user_or_none(actor),
     )
     _fill_solver(bid)
     _refuse_ties(challenge, bid)

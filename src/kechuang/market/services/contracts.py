@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core import audit, calendar, scoping
+from kechuang.core.audit import user_or_none
 from kechuang.core.models import AuditEntry, Region
 from kechuang.core.roles import Role
 from kechuang.market import offices, regnumber
@@ -204,13 +205,8 @@ def can_register(actor: Any, contract: TechContract) -> bool:
 def _event(
     contract: TechContract, kind: str, actor: Any, reason: str = "", ground: str = "", **data: Any
 ) -> ContractEvent:
-    return ContractEvent.objects.create(
-        contract=contract,
-        kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
-        reason=reason,
-        ground=ground,
-        data=data,
+    return ContractEvent.emit(
+        kind, actor=actor, reason=reason, contract=contract, ground=ground, **data
     )
 
 
@@ -252,7 +248,7 @@ def contract_submit(
         raise PermissionDenied("only the seller side or its registration office submits")
     contract.status = S.SUBMITTED
     contract.submitted_at = timezone.now()
-    contract.submitted_by = actor if getattr(actor, "pk", None) else None
+    contract.submitted_by = user_or_none(actor)
     _validate(contract)
     contract.save()
     for d in items:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core import scoping
 from kechuang.core.roles import Role
-from kechuang.market.models import CHALLENGE_EVENT_KINDS, ChallengeEvent
+from kechuang.market.models import ChallengeEvent
 
 M = TypeVar("M", bound=models.Model)
 LINKS = ("call", "demand", "batch", "challenge", "bid", "project")
@@ -55,14 +55,4 @@ def require_reason(reason: str) -> None:
 
 def event(kind: str, actor: Any, *, reason: str = "", **links: Any) -> ChallengeEvent:
     """Write one milestone; `links` name the records it is about, anything else is data."""
-    if kind not in CHALLENGE_EVENT_KINDS:
-        raise ValueError(f"unknown challenge event kind {kind!r}")
-    refs = {k: v for k, v in links.items() if k in LINKS}
-    data = {k: v for k, v in links.items() if k not in LINKS}
-    return ChallengeEvent.objects.create(
-        kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
-        reason=reason,
-        data=data,
-        **refs,
-    )
+    return ChallengeEvent.emit(kind, actor=actor, reason=reason, **links)

@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.models import Region, TimeStampedModel
+from kechuang.core.events import Event
+from kechuang.core.models import Region, TimeStampedModel, user_fk
 from kechuang.core.scoping import ScopePolicy
 
 if TYPE_CHECKING:
@@ -43,14 +44,7 @@ class EvaluationRegistration(TimeStampedModel):
         related_name="evaluation_registration",
     )
     registered_on = models.DateField(_("注册日期"), db_index=True)
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    registered_by = user_fk(_("操作人"))
 
     scope_policy = ScopePolicy(
         city="enterprise__city",
@@ -68,7 +62,7 @@ class EvaluationRegistration(TimeStampedModel):
         return f"{self.enterprise} {self.registered_on.isoformat()}"
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(Event):
     """A milestone of an enterprise in a program: who, when, what and why.
 
     Kinds are checked in code (`EVENT_KINDS`), so a new kind needs no migration. An event
@@ -98,18 +92,7 @@ class ApplicationEvent(models.Model):
         on_delete=models.CASCADE,
         related_name="events",
     )
-    kind = models.CharField(_("事件"), max_length=24)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    reason = models.TextField(_("说明"), blank=True)
-    data = models.JSONField(_("内容"), default=dict, blank=True)
+    LINKS = ("enterprise", "program", "tech_sme", "gradient")
 
     class Meta:
         verbose_name = _("评价事件")
@@ -125,10 +108,6 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.kind_label}"
-
-    @property
-    def kind_label(self) -> str:
-        return str(EVENT_KINDS.get(self.kind, self.kind))
 
 
 EVENT_KINDS = {
@@ -158,6 +137,7 @@ EVENT_KINDS = {
     "expert_failed": _("专家评审未通过"),
     "filed": _("备案并认定"),
 }
+ApplicationEvent.KINDS = EVENT_KINDS
 
 
 class NoticeBatch(TimeStampedModel):
@@ -172,14 +152,7 @@ class NoticeBatch(TimeStampedModel):
     title = models.CharField(_("公示名称"), max_length=200)
     starts_on = models.DateField(_("公示开始日期"))
     ends_on = models.DateField(_("公示截止日期"))
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("发布人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    published_by = user_fk(_("发布人"))
     concluded_on = models.DateField(_("办结日期"), null=True, blank=True)
 
     scope_policy = ScopePolicy(public=Q())
@@ -280,14 +253,7 @@ class Objection(TimeStampedModel):
         _("处理结果"), max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
     decision_note = models.TextField(_("处理意见"), blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("处理人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    resolved_by = user_fk(_("处理人"))
     resolved_on = models.DateField(_("处理日期"), null=True, blank=True)
 
     scope_policy = ScopePolicy(

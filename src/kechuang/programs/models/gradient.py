@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.models import TimeStampedModel
+from kechuang.core.models import TimeStampedModel, user_fk
 from kechuang.core.scoping import ScopePolicy
 from kechuang.programs.models.common import GRADIENT_PROGRAMS
 
@@ -134,14 +134,7 @@ class ExpertReview(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="gradient_reviews",
     )
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("分配人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    assigned_by = user_fk(_("分配人"))
     score = models.DecimalField(
         _("评分"),
         max_digits=5,
@@ -193,14 +186,7 @@ class GradientCertification(TimeStampedModel):
     filed_on = models.DateField(_("备案日期"))
     valid_from = models.DateField(_("有效期起"))
     valid_to = models.DateField(_("有效期至"))
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    filed_by = user_fk(_("操作人"))
 
     scope_policy = ScopePolicy(public=Q())
 

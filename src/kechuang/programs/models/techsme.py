@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.models import Region, TimeStampedModel
+from kechuang.core.models import Region, TimeStampedModel, user_fk
 from kechuang.core.scoping import ScopePolicy
 
 NUMBER_PATTERN = r"^\d{4}\d{6}[A-Z]\d{7}$"
@@ -160,14 +159,7 @@ class Admission(TimeStampedModel):
     admitted_on = models.DateField(_("入库日期"))
     valid_from = models.DateField(_("有效期起"))
     valid_to = models.DateField(_("有效期至"))
-    admitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    admitted_by = user_fk(_("操作人"))
     revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
     reevaluation_due_on = models.DateField(_("标记重新评价日期"), null=True, blank=True)
 
@@ -229,14 +221,7 @@ class Revocation(TimeStampedModel):
     ground = models.CharField(_("撤销理由"), max_length=14, choices=Ground.choices)
     reason = models.TextField(_("说明"), blank=True)
     revoked_on = models.DateField(_("撤销日期"))
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    revoked_by = user_fk(_("操作人"))
 
     scope_policy = ScopePolicy(
         city="enterprise__city",
@@ -271,14 +256,7 @@ class SpotCheck(TimeStampedModel):
     checked_on = models.DateField(_("抽查日期"))
     result = models.CharField(_("抽查结果"), max_length=14, choices=Result.choices)
     note = models.TextField(_("说明"), blank=True)
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    checked_by = user_fk(_("操作人"))
 
     scope_policy = ScopePolicy(
         city="admission__enterprise__city",

@@ -17,11 +17,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core import audit, scoping
+from kechuang.core.audit import user_or_none
 from kechuang.core.models import AuditEntry
 from kechuang.core.roles import Role
 from kechuang.programs import deadlines
 from kechuang.programs.models import (
-    EVENT_KINDS,
     GRADIENT_PROGRAMS,
     ApplicationEvent,
     GradientApplication,
@@ -80,23 +80,21 @@ def event(
     reason: str = "",
     **data: Any,
 ) -> ApplicationEvent:
-    if kind not in EVENT_KINDS:
-        raise ValueError(f"unknown event kind {kind!r}")
     tech_sme = application if isinstance(application, TechSMEApplication) else None
     gradient = application if isinstance(application, GradientApplication) else None
     if application is not None:
         enterprise = application.enterprise
         program = gradient.program if gradient is not None else Program.TECH_SME
     assert enterprise is not None and program is not None
-    return ApplicationEvent.objects.create(
+    return ApplicationEvent.emit(
+        kind,
+        actor=actor,
+        reason=reason,
         enterprise=enterprise,
         program=program,
         tech_sme=tech_sme,
         gradient=gradient,
-        kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
-        reason=reason,
-        data=data,
+        **data,
     )
 
 
@@ -156,7 +154,7 @@ def notice_publish(
         title=title.strip() or default_title(program, year),
         starts_on=start,
         ends_on=deadlines.notice_end(start),
-        published_by=actor if getattr(actor, "pk", None) else None,
+        published_by=user_or_none(actor),
     )
     batch.full_clean()
     batch.save()

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core import audit, scoping
+from kechuang.core.audit import user_or_none
 from kechuang.core.models import AuditEntry
 from kechuang.core.roles import Role
 from kechuang.programs import assessment, deadlines
@@ -256,7 +257,7 @@ def file(
         filed_on=day,
         valid_from=day,
         valid_to=deadlines.gradient_valid_to(day),
-        filed_by=actor if getattr(actor, "pk", None) else None,
+        filed_by=user_or_none(actor),
     )
     cert.full_clean()
     cert.save()

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core import audit, scoping
+from kechuang.core.audit import user_or_none
 from kechuang.core.models import AuditEntry
 from kechuang.programs import assessment, deadlines
 from kechuang.programs.models import (
@@ -68,7 +69,7 @@ def registration_create(
     reg = EvaluationRegistration(
         enterprise=enterprise,
         registered_on=today(on),
-        registered_by=actor if getattr(actor, "pk", None) else None,
+        registered_by=user_or_none(actor),
     )
     reg.full_clean()
     reg.save()
@@ -222,7 +223,7 @@ def admit(
         admitted_on=day,
         valid_from=day,
         valid_to=valid_to,
-        admitted_by=actor if getattr(actor, "pk", None) else None,
+        admitted_by=user_or_none(actor),
     )
     admission.full_clean()
     admission.save()
@@ -295,7 +296,7 @@ def revoke(
         ground=ground,
         reason=reason.strip(),
         revoked_on=day,
-        revoked_by=actor if getattr(actor, "pk", None) else None,
+        revoked_by=user_or_none(actor),
     )
     revocation.full_clean()
     revocation.save()
@@ -345,7 +346,7 @@ def spot_check(
         checked_on=today(on),
         result=result,
         note=note.strip(),
-        checked_by=actor if getattr(actor, "pk", None) else None,
+        checked_by=user_or_none(actor),
     )
     check.full_clean()
     check.save()
