@@ -14,3 +14,11 @@ document.addEventListener("htmx:configRequest", function (e) {
   }
   empty.forEach(function (k) { delete params[k]; });
 });
+
+/* An irreversible action asks before it posts: the form carries its question in
+   data-confirm (set from the workflow's transition), so no inline script is needed. */
+document.addEventListener("submit", function (e) {
+  var form = e.target;
+  var question = form && form.getAttribute && form.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) { e.preventDefault(); }
+}, true);
