@@ -10,7 +10,7 @@ SCALE ?= 1.0
 SEED ?= 2023
 PYTEST_ARGS ?=
 
-.PHONY: run test setup lint pytest assets debs-test openapi bench clean
+.PHONY: run test setup lint pytest assets debs-test openapi diagrams bench clean
 
 run: setup
 	$(BIN)/kechuang demo --scale $(SCALE) --seed $(SEED)
@@ -42,6 +42,9 @@ pytest: setup
 
 openapi: setup
 	$(BIN)/kechuang export_openapi openapi.json
+
+diagrams: setup
+	$(BIN)/kechuang workflow_diagrams docs/workflows
 
 bench: setup
 	$(BIN)/python -m benchmarks
