@@ -406,13 +406,13 @@ class PlanProjectFactory(DjangoModelFactory):
     budget = Decimal("5000000.00")
 
 
-class MarketEventFactory(DjangoModelFactory):
+class MatchmakingActivityFactory(DjangoModelFactory):
     """A roadshow held in Shenyang by the province."""
 
     class Meta:
-        model = mm.MarketEvent
+        model = mm.MatchmakingActivity
 
-    kind = mm.MarketEvent.Kind.ROADSHOW
+    kind = mm.MatchmakingActivity.Kind.ROADSHOW
     title = factory.Sequence(lambda n: f"科技成果路演{n}")
     held_on = dt.date(2023, 4, 20)
     organiser_kind = mm.Organiser.PROVINCE

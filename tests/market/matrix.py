@@ -23,7 +23,7 @@ from tests.factories import (
     ChallengeDemandFactory,
     ChallengeFactory,
     ChallengeListBatchFactory,
-    MarketEventFactory,
+    MatchmakingActivityFactory,
     PlanProjectFactory,
     TrainingSessionFactory,
     UserFactory,
@@ -208,7 +208,7 @@ def _activities(f: dict[str, Any]) -> dict[str, list[Row]]:
             "bank": "organiser_bank",
         }.get(kind)
         extra = {field: org, "organiser_name": org.name} if field else {}
-        e = MarketEventFactory(title=title, city_id=city, organiser_kind=kind, **extra)
+        e = MatchmakingActivityFactory(title=title, city_id=city, organiser_kind=kind, **extra)
         return _organised(e)
 
     def course(topic: str, city: str, service: Any = None) -> Row:

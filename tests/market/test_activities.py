@@ -14,7 +14,7 @@ from kechuang.market.stats import Period
 from tests.factories import (
     BrokerFactory,
     InstitutionFactory,
-    MarketEventFactory,
+    MatchmakingActivityFactory,
     ServiceInstitutionFactory,
     TechContractFactory,
     TrainingSessionFactory,
@@ -132,10 +132,10 @@ def test_participants_registered_or_named(service_institution, enterprise, bank)
 
 
 def test_events_held_in_a_period(province_admin, city_admin):
-    MarketEventFactory(held_on=D(2023, 1, 5))
-    MarketEventFactory(held_on=D(2023, 6, 30), kind="bank_enterprise")
-    MarketEventFactory(held_on=D(2023, 7, 1))
-    MarketEventFactory(held_on=D(2023, 3, 1), city_id="210200")
+    MatchmakingActivityFactory(held_on=D(2023, 1, 5))
+    MatchmakingActivityFactory(held_on=D(2023, 6, 30), kind="bank_enterprise")
+    MatchmakingActivityFactory(held_on=D(2023, 7, 1))
+    MatchmakingActivityFactory(held_on=D(2023, 3, 1), city_id="210200")
     h1 = Period.half(2023, 1)
     assert counts.events_held(user=province_admin, period=h1) == 3
     assert counts.events_held(user=province_admin, period=h1, kind="bank_enterprise") == 1

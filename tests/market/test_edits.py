@@ -28,7 +28,7 @@ from tests.factories import (
     ChallengeListBatchFactory,
     EnterpriseFactory,
     InstitutionFactory,
-    MarketEventFactory,
+    MatchmakingActivityFactory,
     ServiceInstitutionFactory,
     TechContractFactory,
     TechDemandFactory,
@@ -90,7 +90,7 @@ def _transfer():
 
 def _event():
     svc = ServiceInstitutionFactory()
-    e = MarketEventFactory(
+    e = MatchmakingActivityFactory(
         organiser_kind=Organiser.SERVICE, organiser_service=svc, organiser_name=svc.name
     )
     return e, user_of(svc, "service"), user_of(ServiceInstitutionFactory(), "service")

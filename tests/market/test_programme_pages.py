@@ -14,7 +14,7 @@ from kechuang.market.models import (
     ChallengeBid,
     ChallengeEvent,
     EventOutcome,
-    MarketEvent,
+    MatchmakingActivity,
     PlanProject,
 )
 from tests.factories import (
@@ -202,7 +202,7 @@ def test_events_and_their_outcomes_through_the_pages(client, service_institution
         reverse("market:event_create"),
         {"kind": "roadshow", "title": "新材料成果路演", "held_on": "2023-04-20"},
     )
-    event = MarketEvent.objects.get()
+    event = MatchmakingActivity.objects.get()
     assert response["Location"] == reverse("market:event_detail", args=[event.pk])
     contract = TechContractFactory(seller_enterprise=enterprise, signed_on=dt.date(2023, 4, 25))
     client.post(

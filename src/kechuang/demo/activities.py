@@ -21,7 +21,7 @@ from kechuang.demo.context import Context
 from kechuang.market.models import (
     Challenge,
     ChallengeListBatch,
-    MarketEvent,
+    MatchmakingActivity,
     PlanProject,
     TrainingAttendance,
     TrainingSession,
@@ -34,7 +34,7 @@ MODELS: tuple[type[models.Model], ...] = (
     ChallengeListBatch,
     TrainingAttendance,
     TrainingSession,
-    MarketEvent,
+    MatchmakingActivity,
 )
 PROVINCE_NAME = "辽宁省科学技术厅"
 DRAFTING_DAYS = 14  # from drawing up a challenge list to publishing it
@@ -235,7 +235,7 @@ def events(ctx: Context) -> None:
             )
     rows.sort(key=lambda r: r[5])
     ctx.insert(
-        MarketEvent,
+        MatchmakingActivity,
         ("id", "organiser_kind", "organiser_name", "city_id", "kind", "title", "held_on"),
         ((pk, *r) for pk, r in enumerate(rows, start=1)),
     )

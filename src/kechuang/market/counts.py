@@ -19,7 +19,7 @@ from kechuang.market.models import (
     Broker,
     Challenge,
     ChallengeListBatch,
-    MarketEvent,
+    MatchmakingActivity,
     PlanProject,
     TrainingAttendance,
 )
@@ -159,7 +159,7 @@ def projects_approved(*, user: Any, period: Period, kind: str) -> int:
 
 
 def events_held(*, user: Any, period: Period, kind: str | None = None) -> int:
-    qs = MarketEvent.objects.filter(held_on__gte=period.start, held_on__lte=period.end)
+    qs = MatchmakingActivity.objects.filter(held_on__gte=period.start, held_on__lte=period.end)
     if kind:
         qs = qs.filter(kind=kind)
     return scoping.visible(qs, user).count()

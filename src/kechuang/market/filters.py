@@ -15,7 +15,7 @@ from kechuang.market.models import (
     ChallengeBid,
     ChallengeDemand,
     ChallengeListBatch,
-    MarketEvent,
+    MatchmakingActivity,
     PlanProject,
     TechContract,
     TechDemand,
@@ -183,13 +183,13 @@ class ProjectFilter(df.FilterSet):
 
 
 class EventFilter(df.FilterSet):
-    kind = df.ChoiceFilter(label=_("活动类型"), choices=MarketEvent.Kind.choices)
+    kind = df.ChoiceFilter(label=_("活动类型"), choices=MatchmakingActivity.Kind.choices)
     city = df.ModelChoiceFilter(label=_("举办地(市)"), queryset=_cities())
     held_from = df.DateFilter(label=_("举办日期起"), field_name="held_on", lookup_expr="gte")
     held_to = df.DateFilter(label=_("举办日期止"), field_name="held_on", lookup_expr="lte")
 
     class Meta:
-        model = MarketEvent
+        model = MatchmakingActivity
         fields: list[str] = []
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.core.models import Region
 from kechuang.market.forms import DateInput
 from kechuang.market.forms_challenges import TEXTAREA
-from kechuang.market.models import Broker, EventOutcome, MarketEvent, TrainingSession
+from kechuang.market.models import Broker, EventOutcome, MatchmakingActivity, TrainingSession
 
 
 def _cities() -> QuerySet[Region]:
@@ -43,7 +43,7 @@ class OrganisedForm(forms.ModelForm):
 
 class EventForm(OrganisedForm):
     class Meta:
-        model = MarketEvent
+        model = MatchmakingActivity
         fields = ["kind", "title", "held_on", "city", "venue", "description", "organiser_kind"]
         widgets = {"held_on": DateInput(), "description": TEXTAREA}
 
@@ -125,7 +125,7 @@ class _EditForm(forms.ModelForm):
 
 class EventEditForm(_EditForm):
     class Meta:
-        model = MarketEvent
+        model = MatchmakingActivity
         fields = ["kind", "title", "held_on", "venue", "description"]
         widgets = {"held_on": DateInput(), "description": TEXTAREA}
 

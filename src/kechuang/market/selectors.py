@@ -30,7 +30,7 @@ from kechuang.market.models import (
     ContractEvent,
     EventOutcome,
     EventParticipant,
-    MarketEvent,
+    MatchmakingActivity,
     PlanProject,
     TechContract,
     TechDemand,
@@ -213,15 +213,15 @@ def project_events(*, user: Any, project: PlanProject) -> QuerySet[ChallengeEven
 # --- events, brokers, training --------------------------------------------------------------
 
 
-def event_list(*, user: Any) -> QuerySet[MarketEvent]:
-    return scoping.visible(MarketEvent.objects.select_related("city"), user)
+def event_list(*, user: Any) -> QuerySet[MatchmakingActivity]:
+    return scoping.visible(MatchmakingActivity.objects.select_related("city"), user)
 
 
-def event_participants(*, user: Any, event: MarketEvent) -> QuerySet[EventParticipant]:
+def event_participants(*, user: Any, event: MatchmakingActivity) -> QuerySet[EventParticipant]:
     return scoping.visible(EventParticipant.objects.filter(event=event), user)
 
 
-def event_outcomes(*, user: Any, event: MarketEvent) -> QuerySet[EventOutcome]:
+def event_outcomes(*, user: Any, event: MatchmakingActivity) -> QuerySet[EventOutcome]:
     qs = EventOutcome.objects.filter(event=event).select_related("contract")
     return scoping.visible(qs, user)
 

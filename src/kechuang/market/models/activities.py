@@ -85,7 +85,7 @@ class Organised(TimeStampedModel):
                 raise ValidationError({kind_field: _("主办方类型与主办机构不符")})
 
 
-class MarketEvent(Organised):
+class MatchmakingActivity(Organised):
     """A roadshow, matchmaking session or bank–enterprise session, and what came of it."""
 
     class Kind(models.TextChoices):
@@ -114,7 +114,10 @@ class EventParticipant(models.Model):
     """An organisation that took part in an event: registered, or named."""
 
     event = models.ForeignKey(
-        MarketEvent, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="participants"
+        MatchmakingActivity,
+        verbose_name=_("活动"),
+        on_delete=models.CASCADE,
+        related_name="participants",
     )
     enterprise = _fk("registry.Enterprise", _("企业"))
     institution = _fk("registry.Institution", _("高校院所"))
@@ -150,7 +153,10 @@ class EventOutcome(models.Model):
         CONTRACT = "contract", _("签约")
 
     event = models.ForeignKey(
-        MarketEvent, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="outcomes"
+        MatchmakingActivity,
+        verbose_name=_("活动"),
+        on_delete=models.CASCADE,
+        related_name="outcomes",
     )
     kind = models.CharField(_("成果类型"), max_length=10, choices=Kind.choices)
     title = models.CharField(_("项目"), max_length=200)

@@ -1,4 +1,4 @@
-"""Provincial S&T plan projects, and the event log of challenges and projects."""
+"""Provincial S&T plan projects, and the milestone events of challenges and projects."""
 
 from __future__ import annotations
 

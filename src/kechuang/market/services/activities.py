@@ -22,7 +22,7 @@ from kechuang.market.models import (
     Broker,
     EventOutcome,
     EventParticipant,
-    MarketEvent,
+    MatchmakingActivity,
     Organiser,
     TechContract,
     TrainingAttendance,
@@ -127,9 +127,13 @@ def _create_organised(
     )
 
 
-def event_create(*, actor: Any, data: Mapping[str, Any], source: str = "web") -> MarketEvent:
+def event_create(
+    *, actor: Any, data: Mapping[str, Any], source: str = "web"
+) -> MatchmakingActivity:
     """Record a roadshow, matchmaking or bank–enterprise session."""
-    event: MarketEvent = _create_organised(actor, MarketEvent, data, EVENT_FIELDS, source)
+    event: MatchmakingActivity = _create_organised(
+        actor, MatchmakingActivity, data, EVENT_FIELDS, source
+    )
     return event
 
 
@@ -150,7 +154,7 @@ def _participant_name(data: dict[str, Any]) -> None:
 
 @transaction.atomic
 def participant_add(
-    *, actor: Any, event: MarketEvent, data: Mapping[str, Any], source: str = "web"
+    *, actor: Any, event: MatchmakingActivity, data: Mapping[str, Any], source: str = "web"
 ) -> EventParticipant:
     scoping.require_edit(actor, event)
     payload = _pick(data, (*PARTICIPANT_ORGS, "name", "uscc"))
@@ -175,7 +179,7 @@ def _contract(data: dict[str, Any]) -> TechContract:
 
 @transaction.atomic
 def outcome_add(
-    *, actor: Any, event: MarketEvent, data: Mapping[str, Any], source: str = "web"
+    *, actor: Any, event: MatchmakingActivity, data: Mapping[str, Any], source: str = "web"
 ) -> EventOutcome:
     """An intention, or a contract signed at or after the event, linked to its record."""
     scoping.require_edit(actor, event)
@@ -283,9 +287,9 @@ def _edit(
 
 @transaction.atomic
 def event_update(
-    *, actor: Any, event: MarketEvent, data: Mapping[str, Any], source: str = "web"
-) -> MarketEvent:
-    updated: MarketEvent = _edit(actor, event, data, EVENT_EDIT, source)
+    *, actor: Any, event: MatchmakingActivity, data: Mapping[str, Any], source: str = "web"
+) -> MatchmakingActivity:
+    updated: MatchmakingActivity = _edit(actor, event, data, EVENT_EDIT, source)
     return updated
 
 

@@ -1,4 +1,4 @@
-"""What the evaluation programs share: program codes, the event log, 公示 batches, objections."""
+"""What the evaluation programs share: program codes, milestone events, 公示, objections."""
 
 from __future__ import annotations
 
