@@ -34,6 +34,7 @@ lint: setup
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy src
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/kechuang check --fail-level WARNING
 	$(BIN)/kechuang makemigrations --check --dry-run
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 
-from kechuang.core.management.commands.export_openapi import openapi_text
+from kechuang.web.management.commands.export_openapi import openapi_text
 
 COMMITTED = Path(__file__).resolve().parent.parent / "openapi.json"
 HINT = "openapi.json is out of date: run `make openapi` and commit the result."

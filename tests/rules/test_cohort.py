@@ -11,8 +11,8 @@ import polars as pl
 import pytest
 
 from kechuang.rules import load_program, load_spec
-from kechuang.rules.engine import _points
 from kechuang.rules.measures import _sort_bits
+from kechuang.rules.stages import points as cents_to_points
 from tests.rules.helpers import run, yuan
 
 RANK_DEMO = """
@@ -303,7 +303,7 @@ def test_hundredths_print_exactly_over_the_whole_range_a_spec_can_reach():
     spec = load_program("innovation-points", 2023)
     most = 200_000  # 2,000 points: the 1,000-point scale plus any local bonus
     cents = pl.int_range(-most, most + 1, eager=True).alias("c").to_frame()
-    got = cents.select(_points(spec, pl.col("c")))["c"].to_list()
+    got = cents.select(cents_to_points(spec, pl.col("c")))["c"].to_list()
     assert got == [Decimal(n).scaleb(-2) for n in range(-most, most + 1)]
 
 

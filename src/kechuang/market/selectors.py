@@ -76,15 +76,6 @@ def contract_events(*, user: Any, contract: TechContract) -> QuerySet[ContractEv
     return contract.events.select_related("actor").order_by("at", "id")
 
 
-def contracts_awaiting_decision(*, user: Any) -> QuerySet[TechContract]:
-    """Accepted contracts not yet decided, the most urgent first."""
-    return (
-        contract_list(user=user)
-        .filter(status__in=TechContract.OPEN_STATUSES)
-        .order_by("decision_due", "id")
-    )
-
-
 @dataclass(frozen=True)
 class Deadline:
     due: dt.date

@@ -49,11 +49,6 @@ def application_list(*, user: Any, today: dt.date | None = None) -> QuerySet[Tec
     return scoping.visible(qs, user)
 
 
-def application_get(*, user: Any, pk: int) -> TechSMEApplication:
-    """Raises TechSMEApplication.DoesNotExist when it is not there or not visible."""
-    return application_list(user=user).get(pk=pk)
-
-
 def review_queue(*, user: Any) -> QuerySet[TechSMEApplication]:
     """Submitted applications awaiting formal review, the most urgent first."""
     return (
@@ -129,14 +124,6 @@ def objection_list(*, user: Any) -> QuerySet[Objection]:
     return scoping.visible(qs, user)
 
 
-def objection_get(*, user: Any, pk: int) -> Objection:
-    return objection_list(user=user).get(pk=pk)
-
-
-def entry_objections(*, user: Any, entry: NoticeEntry) -> QuerySet[Objection]:
-    return objection_list(user=user).filter(entry=entry)
-
-
 # --- admissions ------------------------------------------------------------------------------
 
 
@@ -144,10 +131,6 @@ def admission_list(*, user: Any) -> QuerySet[Admission]:
     """Admissions in force for everyone; revoked ones within the user's scope."""
     qs = Admission.objects.select_related("enterprise", "county", "enterprise__city")
     return scoping.visible(qs, user)
-
-
-def admission_get(*, user: Any, pk: int) -> Admission:
-    return admission_list(user=user).get(pk=pk)
 
 
 def admitted_in(*, user: Any, year: int) -> QuerySet[Admission]:
@@ -171,17 +154,9 @@ def call_list(*, user: Any) -> QuerySet[GradientCall]:
     return scoping.visible(GradientCall.objects.all(), user)
 
 
-def call_get(*, user: Any, pk: int) -> GradientCall:
-    return call_list(user=user).get(pk=pk)
-
-
 def gradient_list(*, user: Any) -> QuerySet[GradientApplication]:
     qs = GradientApplication.objects.select_related("call", "enterprise", "enterprise__city")
     return scoping.visible(qs, user)
-
-
-def gradient_get(*, user: Any, pk: int) -> GradientApplication:
-    return gradient_list(user=user).get(pk=pk)
 
 
 def recommendation_queue(*, user: Any) -> QuerySet[GradientApplication]:

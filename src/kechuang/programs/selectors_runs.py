@@ -50,10 +50,6 @@ def run_results(*, user: Any, run: EvaluationRun) -> QuerySet[EvaluationResult]:
     return result_list(user=user).filter(run=run)
 
 
-def result_get(*, user: Any, pk: int) -> EvaluationResult:
-    return result_list(user=user).select_related("run").get(pk=pk)
-
-
 def latest_results(*, user: Any, enterprise: Enterprise) -> list[EvaluationResult]:
     """The enterprise's latest result in each program (latest year, then latest run)."""
     rows = (
@@ -108,10 +104,6 @@ def consent_list(*, user: Any) -> QuerySet[DataConsent]:
 def simulation_list(*, user: Any) -> QuerySet[Simulation]:
     """Simulations and published rules are the province's."""
     return scoping.visible(Simulation.objects.select_related("created_by", "published"), user)
-
-
-def simulation_get(*, user: Any, pk: int) -> Simulation:
-    return simulation_list(user=user).get(pk=pk)
 
 
 def spec_versions(*, user: Any) -> QuerySet[SpecVersion]:

@@ -1,5 +1,9 @@
-/* Draws every element with data-chart from the JSON in the <script> named by data-source.
-   Data: {"labels": [...], "values": [...], "name": "..."}. Sets data-rendered when drawn. */
+/* Draws every element with data-chart from the JSON in the <script> named by data-source;
+   sets data-rendered when drawn. The pages load this file and hold no chart script of their own.
+   data-chart="bar" or "pie": {"labels": [...], "values": [...], "name": "..."}.
+   data-chart="bars" (bars side by side, one series per key of data-series, with the legend's
+   names in the same order, colours from data-colors if given):
+     {"labels": [...], "names": ["...", "..."], "<key>": [...], "<key>": [...]}. */
 (function () {
   "use strict";
   var palette = ["#0b4a8b", "#c0392b", "#2e86c1", "#e67e22", "#27ae60", "#8e44ad", "#16a085",
@@ -30,6 +34,34 @@
     };
   }
 
+  function words(el, name) {
+    return (el.getAttribute(name) || "").split(/\s+/).filter(Boolean);
+  }
+
+  // This year against last, passing against failing: a legend, and labels slanted only
+  // where there are many (the cities).
+  function groupedOption(d, keys, colors) {
+    return {
+      color: colors.length ? colors : palette,
+      tooltip: {trigger: "axis"},
+      legend: {data: d.names},
+      grid: {left: 64, right: 16, top: 36, bottom: 48},
+      xAxis: {type: "category", data: d.labels,
+              axisLabel: {interval: 0, rotate: d.labels.length > 8 ? 30 : 0}},
+      yAxis: {type: "value"},
+      series: keys.map(function (k, i) { return {type: "bar", name: d.names[i], data: d[k]}; })
+    };
+  }
+
+  function option(el, d) {
+    var kind = el.getAttribute("data-chart");
+    if (kind === "pie") { return pieOption(d); }
+    if (kind === "bars") {
+      return groupedOption(d, words(el, "data-series"), words(el, "data-colors"));
+    }
+    return barOption(d);
+  }
+
   function draw(el) {
     if (el.getAttribute("data-rendered") || typeof echarts === "undefined") { return; }
     var src = document.getElementById(el.getAttribute("data-source"));
@@ -37,7 +69,7 @@
     var d = JSON.parse(src.textContent);
     var chart = echarts.init(el, null, {renderer: "canvas"});
     chart.on("finished", function () { el.setAttribute("data-rendered", "true"); });
-    chart.setOption(el.getAttribute("data-chart") === "pie" ? pieOption(d) : barOption(d));
+    chart.setOption(option(el, d));
     window.addEventListener("resize", function () { chart.resize(); });
   }
 

@@ -1,4 +1,7 @@
-"""`kechuang export_openapi openapi.json`: the API contract that is committed and diffed."""
+"""`kechuang export_openapi openapi.json`: the API contract that is committed and diffed.
+
+It lives in `web`, the top layer, because it reads the whole API (every app's router).
+"""
 
 from __future__ import annotations
 
