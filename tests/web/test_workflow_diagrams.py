@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kechuang.core.management.commands.workflow_diagrams import documents
+from kechuang.web.management.commands.workflow_diagrams import documents
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "workflows"
 HINT = "docs/workflows is out of date: run `kechuang workflow_diagrams docs/workflows`."
