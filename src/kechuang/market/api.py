@@ -68,6 +68,7 @@ from kechuang.market.schemas import (
     TrainingSessionOut,
     TransferOut,
 )
+from kechuang.market.workflows.contracts import CONTRACT
 
 router = Router(tags=["market"])
 
@@ -195,6 +196,7 @@ def contract_detail(request: HttpRequest, contract_id: int = _id("合同ID")) ->
         "deductions": list(c.deductions.all()),
         "events": c.events_list,  # type: ignore[attr-defined]
         "tax": tax.benefits(c),
+        "actions": CONTRACT.actions(user, c),
     }
 
 

@@ -68,10 +68,20 @@ class ContractTaxOut(Schema):
     pit_half_on_rewards: bool
 
 
+class WorkflowActionOut(Schema):
+    """An action of the record's workflow open to the caller now."""
+
+    name: str
+    label: str
+    reason_required: bool
+    confirm: str = Field("", description="非空:不可撤回的操作,执行前应请用户确认此问题")
+
+
 class ContractDetail(ContractOut):
     deductions: list[ContractDeductionOut]
     events: list[ContractEventOut]
     tax: ContractTaxOut
+    actions: list[WorkflowActionOut]
 
 
 class ContractStatRow(Schema):

@@ -36,7 +36,6 @@ from kechuang.market.services.challenges import (
 )
 from kechuang.market.services.contracts import (
     allocate_number,
-    can_register,
     contract_accept,
     contract_amend,
     contract_cancel,
@@ -65,7 +64,6 @@ __all__ = [
     "broker_create",
     "broker_update",
     "call_create",
-    "can_register",
     "challenge_create",
     "challenge_unawarded",
     "contract_accept",

@@ -1,9 +1,8 @@
-"""Registration of technology contracts: submit, accept, decide, amend, cancel.
+"""Registration of technology contracts: submit, accept, decide, amend, cancel, import.
 
-Each service is one transaction: it checks the actor, changes the contract, writes an event
-row and an audit entry. Registration work (accept, decide, amend, cancel a registered
-contract) belongs to the registration office of the contract's city: the city bureau's
-admins, or the province's.
+The steps, who may take them and the events they record are declared once in
+`market.workflows.contracts`; these services add what is particular to each step (the
+parties resolved and the value derived on submission, the registration number allocated).
 """
 
 from __future__ import annotations
@@ -18,13 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core import audit, calendar, scoping
+from kechuang.core import audit, scoping
 from kechuang.core.audit import user_or_none
 from kechuang.core.models import AuditEntry, Region
 from kechuang.core.roles import Role
+from kechuang.core.workflow import day
 from kechuang.market import offices, regnumber
 from kechuang.market.models import (
-    EXPERT_REVIEW_THRESHOLD,
     REFUSAL_GROUNDS,
     ContractDeduction,
     ContractEvent,
@@ -32,9 +31,16 @@ from kechuang.market.models import (
     RegistrationOffice,
     TechContract,
 )
+from kechuang.market.workflows.contracts import (
+    CONTRACT,
+    decision_due,
+    needs_expert_review,
+    registrar,
+    submitting_party,
+)
 
-REVIEW_DAYS = 15
-EXPERT_REVIEW_DAYS = 30
+__all__ = ["decision_due", "needs_expert_review"]  # re-exported: callers import them here
+
 S = TechContract.Status
 
 # Fields a party fills in; the rest (status, dates of the procedure, number) are the system's.
@@ -178,57 +184,12 @@ def _deductions(items: Iterable[Mapping[str, Any]]) -> list[ContractDeduction]:
     return out
 
 
-def _is_registrar(actor: Any, contract: TechContract) -> bool:
-    role = scoping.role_of(actor)
-    if role == Role.PROVINCE_ADMIN:
-        return True
-    return role == Role.CITY_ADMIN and actor.city_id == contract.city_id
-
-
-def _is_submitting_party(actor: Any, contract: TechContract) -> bool:
-    role = scoping.role_of(actor)
-    org = getattr(actor, "organization_id", None)
-    if org is None:
-        return False
-    side = "buyer" if contract.is_import else "seller"
-    if role == Role.ENTERPRISE:
-        return bool(getattr(contract, f"{side}_enterprise_id") == org)
-    if role == Role.INSTITUTION:
-        return bool(getattr(contract, f"{side}_institution_id") == org)
-    return False
-
-
-def can_register(actor: Any, contract: TechContract) -> bool:
-    return _is_registrar(actor, contract)
-
-
-def _event(
-    contract: TechContract, kind: str, actor: Any, reason: str = "", ground: str = "", **data: Any
-) -> ContractEvent:
-    return ContractEvent.emit(
-        kind, actor=actor, reason=reason, contract=contract, ground=ground, **data
-    )
-
-
-def _require_status(contract: TechContract, *allowed: str) -> None:
-    if contract.status not in allowed:
-        raise ValidationError(
-            _("合同当前状态为“%(status)s”,不能执行此操作"),
-            code="bad_status",
-            params={"status": contract.get_status_display()},
-        )
-
-
 def _validate(contract: TechContract) -> None:
     """Fields, uniqueness and `TechContract.clean`, which states the table's check
     constraints in Python: Django's own validation of those runs one query per constraint,
     and on a bulk import it cost more than everything else together. The database still
     enforces them."""
     contract.full_clean(validate_constraints=False)
-
-
-def _lock(contract: TechContract) -> TechContract:
-    return TechContract.objects.select_for_update().get(pk=contract.pk)
 
 
 @transaction.atomic
@@ -244,7 +205,7 @@ def contract_submit(
     contract = TechContract(**_allowed(data, CONTRACT_FIELDS))
     items = _deductions(deductions)
     _derive(contract, items)
-    if not (_is_registrar(actor, contract) or _is_submitting_party(actor, contract)):
+    if not (registrar(actor, contract) or submitting_party(actor, contract)):
         raise PermissionDenied("only the seller side or its registration office submits")
     contract.status = S.SUBMITTED
     contract.submitted_at = timezone.now()
@@ -254,20 +215,13 @@ def contract_submit(
     for d in items:
         d.contract = contract
     ContractDeduction.objects.bulk_create(items)
-    _event(contract, "submitted", actor, deductions=[str(d.amount) for d in items])
+    ContractEvent.emit(
+        "submitted", actor=actor, contract=contract, deductions=[str(d.amount) for d in items]
+    )
     audit.record(
         actor, AuditEntry.Action.CREATE, contract, None, audit.snapshot(contract), source=source
     )
     return contract
-
-
-def decision_due(accepted_on: dt.date, *, expert_review: bool) -> dt.date:
-    days = EXPERT_REVIEW_DAYS if expert_review else REVIEW_DAYS
-    return calendar.add_workdays(accepted_on, days)
-
-
-def needs_expert_review(contract: TechContract) -> bool:
-    return bool(contract.disputed or (contract.tech_value or 0) >= EXPERT_REVIEW_THRESHOLD)
 
 
 @transaction.atomic
@@ -279,27 +233,34 @@ def contract_accept(
     disputed: bool | None = None,
     source: str = "web",
 ) -> TechContract:
-    """The registration office accepts the file; the decision deadline starts to run."""
-    contract = _lock(contract)
-    scoping.require(_is_registrar(actor, contract))
-    _require_status(contract, S.SUBMITTED)
-    before = audit.snapshot(contract)
-    if disputed is not None:
-        contract.disputed = disputed
-    contract.accepted_on = on or timezone.localdate()
-    contract.office = offices.office_for_city(contract.city_id)
-    contract.expert_review = needs_expert_review(contract)
-    contract.decision_due = decision_due(contract.accepted_on, expert_review=contract.expert_review)
-    contract.status = S.EXPERT_REVIEW if contract.expert_review else S.ACCEPTED
-    contract.save()
-    _event(contract, "accepted", actor, due=contract.decision_due.isoformat())
-    if contract.expert_review:
-        why = "disputed" if contract.disputed else "value"
-        _event(contract, "expert_review", actor, cause=why)
-    audit.record(
-        actor, AuditEntry.Action.UPDATE, contract, before, audit.snapshot(contract), source=source
+    """The registration office accepts the file; the decision deadline starts to run. A
+    disputed or large contract goes on to expert review at once."""
+    accepted_on = day(on)
+
+    def change(c: TechContract) -> None:
+        if disputed is not None:
+            c.disputed = disputed
+        c.accepted_on = accepted_on
+        c.office = offices.office_for_city(c.city_id)
+
+    contract = CONTRACT.perform(
+        "accept", actor=actor, obj=contract, on=on, source=source, change=change
     )
+    if needs_expert_review(contract):
+        contract = CONTRACT.perform(
+            "refer",
+            actor=actor,
+            obj=contract,
+            on=accepted_on,
+            source=source,
+            change=_refer,
+        )
     return contract
+
+
+def _refer(c: TechContract) -> dict[str, str]:
+    c.expert_review = True
+    return {"cause": "disputed" if c.disputed else "value"}
 
 
 def allocate_number(office: RegistrationOffice, year: int) -> str:
@@ -317,7 +278,6 @@ def allocate_number(office: RegistrationOffice, year: int) -> str:
     )
 
 
-@transaction.atomic
 def contract_decide(
     *,
     actor: Any,
@@ -329,32 +289,29 @@ def contract_decide(
     source: str = "web",
 ) -> TechContract:
     """Register the contract (a number is allocated) or refuse it on a stated ground."""
-    contract = _lock(contract)
-    scoping.require(_is_registrar(actor, contract))
-    _require_status(contract, S.ACCEPTED, S.EXPERT_REVIEW)
-    before = audit.snapshot(contract)
-    day = on or timezone.localdate()
-    if register:
-        office = contract.office or offices.office_for_city(contract.city_id)
-        contract.office = office
-        contract.number = allocate_number(office, day.year)
-        contract.registered_on = day
-        contract.status = S.REGISTERED
-        contract.save()
-        _event(contract, "registered", actor, reason, number=contract.number)
-    else:
+
+    def number(c: TechContract) -> dict[str, str]:
+        c.office = c.office or offices.office_for_city(c.city_id)
+        c.registered_on = day(on)
+        c.number = allocate_number(c.office, c.registered_on.year)
+        return {"number": c.number}
+
+    def refusal(_c: TechContract) -> dict[str, str]:
         if ground not in REFUSAL_GROUNDS:
             raise ValidationError({"ground": _("请选择不予登记的理由")}, code="ground")
-        contract.status = S.REFUSED
-        contract.save()
-        _event(contract, "refused", actor, reason, ground=ground)
-    audit.record(
-        actor, AuditEntry.Action.UPDATE, contract, before, audit.snapshot(contract), source=source
+        return {"ground": ground}
+
+    return CONTRACT.perform(
+        "register" if register else "refuse",
+        actor=actor,
+        obj=contract,
+        reason=reason,
+        on=on,
+        source=source,
+        change=number if register else refusal,
     )
-    return contract
 
 
-@transaction.atomic
 def contract_amend(
     *,
     actor: Any,
@@ -365,51 +322,36 @@ def contract_amend(
     source: str = "web",
 ) -> TechContract:
     """Register a change to a registered contract (变更登记); its number stays."""
-    contract = _lock(contract)
-    scoping.require(_is_registrar(actor, contract))
-    _require_status(contract, S.REGISTERED)
-    before = audit.snapshot(contract)
-    for name, value in _allowed(data, AMENDABLE).items():
-        setattr(contract, name, value)
-    items = _deductions(deductions) if deductions is not None else list(contract.deductions.all())
-    city = contract.city_id
-    _derive(contract, items)
-    if contract.city_id != city:
-        raise ValidationError(_("变更不能改变合同的登记地"), code="city_changed")
-    _validate(contract)
-    contract.save()
-    if deductions is not None:
-        contract.deductions.all().delete()
-        for d in items:
-            d.contract = contract
-        ContractDeduction.objects.bulk_create(items)
-    after = audit.snapshot(contract)
-    _event(contract, "amended", actor, reason, changes=audit.diff(before, after))
-    audit.record(actor, AuditEntry.Action.UPDATE, contract, before, after, source=source)
-    return contract
+
+    def change(c: TechContract) -> dict[str, Any]:
+        before = audit.snapshot(c)
+        for name, value in _allowed(data, AMENDABLE).items():
+            setattr(c, name, value)
+        items = _deductions(deductions) if deductions is not None else list(c.deductions.all())
+        city = c.city_id
+        _derive(c, items)
+        if c.city_id != city:
+            raise ValidationError(_("变更不能改变合同的登记地"), code="city_changed")
+        _validate(c)
+        if deductions is not None:
+            c.deductions.all().delete()
+            for d in items:
+                d.contract = c
+            ContractDeduction.objects.bulk_create(items)
+        return {"changes": audit.diff(before, audit.snapshot(c))}
+
+    return CONTRACT.perform(
+        "amend", actor=actor, obj=contract, reason=reason, source=source, change=change
+    )
 
 
-@transaction.atomic
 def contract_cancel(
     *, actor: Any, contract: TechContract, reason: str, source: str = "web"
 ) -> TechContract:
-    """Withdraw a pending submission, or register the termination of a registered contract."""
-    contract = _lock(contract)
-    _require_status(contract, S.SUBMITTED, S.ACCEPTED, S.EXPERT_REVIEW, S.REGISTERED)
-    allowed = _is_registrar(actor, contract) or (
-        contract.status == S.SUBMITTED and _is_submitting_party(actor, contract)
-    )
-    scoping.require(allowed)
-    if not reason.strip():
-        raise ValidationError({"reason": _("请说明注销理由")}, code="reason")
-    before = audit.snapshot(contract)
-    contract.status = S.CANCELLED
-    contract.save()
-    _event(contract, "cancelled", actor, reason)
-    audit.record(
-        actor, AuditEntry.Action.UPDATE, contract, before, audit.snapshot(contract), source=source
-    )
-    return contract
+    """Withdraw a pending submission (the seller side), or cancel a pending or registered
+    contract (the registration office)."""
+    name = "withdraw" if CONTRACT.may(actor, contract, "withdraw") else "cancel"
+    return CONTRACT.perform(name, actor=actor, obj=contract, reason=reason, source=source)
 
 
 @transaction.atomic
@@ -425,7 +367,7 @@ def contract_register_existing(
     """Record a contract registered before (a legacy file): submitted and registered at once,
     keeping its number when it has one. For the registration office of its city only."""
     contract = contract_submit(actor=actor, data=data, deductions=deductions, source=source)
-    scoping.require(_is_registrar(actor, contract))
+    scoping.require(registrar(actor, contract))
     before = audit.snapshot(contract)
     contract.office = offices.office_for_city(contract.city_id)
     if number:
@@ -440,8 +382,8 @@ def contract_register_existing(
     contract.status = S.REGISTERED
     _validate(contract)
     contract.save()
-    _event(contract, "imported", actor)
-    _event(contract, "registered", actor, number=contract.number)
+    ContractEvent.emit("imported", actor=actor, contract=contract)
+    ContractEvent.emit("registered", actor=actor, contract=contract, number=contract.number)
     audit.record(
         actor, AuditEntry.Action.UPDATE, contract, before, audit.snapshot(contract), source=source
     )

@@ -7,29 +7,35 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kechuang.core.http import act, paginate
 from kechuang.core.roles import ADMIN_ROLES, Role
 from kechuang.core.scoping import role_of
 from kechuang.market import forms, selectors, services, tax
 from kechuang.market.filters import ContractFilter
 from kechuang.market.models import TechContract
+from kechuang.market.workflows.contracts import CONTRACT
 
-PAGE_SIZE = 50
 SUBMITTING_ROLES = {Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ENTERPRISE, Role.INSTITUTION}
+# Where each action of the workflow is posted. Accepting and deciding take more than a
+# reason, so the page draws their forms itself; amendment has no page yet.
+ACTION_URLS = {
+    "accept": "market:contract_accept",
+    "register": "market:contract_decide",
+    "refuse": "market:contract_decide",
+    "withdraw": "market:contract_cancel",
+    "cancel": "market:contract_cancel",
+}
+ON_BUTTONS = ("withdraw", "cancel")  # a reason and a confirmation: the common buttons
+DETAIL = "market:contract_detail"
 
 
 def _contract(request: HttpRequest, pk: int) -> TechContract:
     return get_object_or_404(selectors.contract_list(user=request.user), pk=pk)
-
-
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 @login_required
@@ -37,8 +43,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
     filterset = ContractFilter(
         request.GET or None, queryset=selectors.contract_list(user=request.user)
     )
-    rows = filterset.qs
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs)
     role = role_of(request.user)
     return render(
         request,
@@ -55,7 +60,11 @@ def contract_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk)
-    registrar = services.can_register(request.user, contract)
+    actions = [
+        {**a, "url": resolve_url(ACTION_URLS[a["name"]], pk=contract.pk)}
+        for a in CONTRACT.actions(request.user, contract)
+        if a["name"] in ACTION_URLS
+    ]
     return render(
         request,
         "market/contract_detail.html",
@@ -65,10 +74,10 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": selectors.contract_events(user=request.user, contract=contract),
             "deadline": selectors.contract_deadline(contract),
             "tax": tax.benefits(contract),
-            "registrar": registrar,
+            "actions": [a for a in actions if a["name"] in ON_BUTTONS],
+            "action_names": {a["name"]: a for a in actions},
             "accept_form": forms.AcceptForm(),
             "decide_form": forms.DecideForm(),
-            "cancel_form": forms.CancelForm(),
         },
     )
 
@@ -108,61 +117,62 @@ def contract_submit(request: HttpRequest) -> HttpResponse:
     return render(request, "market/contract_form.html", {"form": form, "deductions": deductions})
 
 
-def _act(request: HttpRequest, pk: int, action: Any) -> HttpResponse:
-    contract = _contract(request, pk)
-    try:
-        action(contract)
-    except ValidationError as exc:
-        _errors(request, exc)
-    return redirect("market:contract_detail", pk=contract.pk)
-
-
 @login_required
 @require_POST
 def contract_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract(request, pk)
     form = forms.AcceptForm(request.POST)
-    form.is_valid()
-    data = form.cleaned_data
-    return _act(
+    data = form.cleaned_data if form.is_valid() else {}
+    return act(
         request,
-        pk,
-        lambda c: services.contract_accept(
+        lambda: services.contract_accept(
             actor=request.user,
-            contract=c,
+            contract=contract,
             on=data.get("accepted_on"),
             disputed=True if data.get("disputed") else None,
         ),
+        done=_("已受理"),
+        back=DETAIL,
+        pk=pk,
     )
 
 
 @login_required
 @require_POST
 def contract_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract(request, pk)
     form = forms.DecideForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择决定"))
-        return redirect("market:contract_detail", pk=pk)
+        return redirect(DETAIL, pk=pk)
     data = form.cleaned_data
-    return _act(
+    register = data["decision"] == "register"
+    return act(
         request,
-        pk,
-        lambda c: services.contract_decide(
+        lambda: services.contract_decide(
             actor=request.user,
-            contract=c,
-            register=data["decision"] == "register",
+            contract=contract,
+            register=register,
             ground=data.get("ground") or "",
             reason=data.get("reason") or "",
         ),
+        done=_("已准予登记") if register else _("已决定不予登记"),
+        back=DETAIL,
+        pk=pk,
     )
 
 
 @login_required
 @require_POST
 def contract_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract(request, pk)
     form = forms.CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return _act(
+    withdraw = CONTRACT.may(request.user, contract, "withdraw")
+    return act(
         request,
-        pk,
-        lambda c: services.contract_cancel(actor=request.user, contract=c, reason=reason),
+        lambda: services.contract_cancel(actor=request.user, contract=contract, reason=reason),
+        done=_("已撤回") if withdraw else _("已注销"),
+        back=DETAIL,
+        pk=pk,
     )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.models import TimeStampedModel
@@ -101,7 +102,16 @@ class BankBranch(TimeStampedModel):
 
 
 class DataConsent(TimeStampedModel):
-    """An enterprise's consent that a bank may see its data, for a scope and a period."""
+    """An enterprise's consent that a bank may see its data, for a scope and a period.
+
+    Its status is computed by the database from `revoked_at`, the one record of a
+    revocation (bank access reads it), so the two can never disagree. Expiry follows the
+    date and is not a stored state: a live consent past `expires_on` has expired.
+    """
+
+    class Status(models.TextChoices):
+        GRANTED = "granted", _("有效")
+        REVOKED = "revoked", _("已撤回")
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="consents"
@@ -118,6 +128,16 @@ class DataConsent(TimeStampedModel):
     granted_on = models.DateField(_("授权日期"))
     expires_on = models.DateField(_("到期日期"))
     revoked_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    status = models.GeneratedField(
+        verbose_name=_("状态"),
+        expression=Case(
+            When(revoked_at__isnull=False, then=Value(Status.REVOKED.value)),
+            default=Value(Status.GRANTED.value),
+        ),
+        output_field=models.CharField(max_length=8, choices=Status.choices),
+        choices=Status.choices,
+        db_persist=True,
+    )
 
     scope_policy = ScopePolicy(
         city="enterprise__city",
@@ -138,3 +158,14 @@ class DataConsent(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.enterprise} → {self.bank}"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_on < timezone.localdate()
+
+    @property
+    def state_label(self) -> str:
+        """有效, 已到期 or 已撤回, as of today."""
+        if self.status == self.Status.REVOKED or not self.expired:
+            return str(self.get_status_display())
+        return str(_("已到期"))
