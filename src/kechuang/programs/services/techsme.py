@@ -228,7 +228,7 @@ def conclude_notice(
             continue  # already admitted, filed or kept out
         try:
             with transaction.atomic():
-                if tech:
+                if isinstance(app, TechSMEApplication):
                     done.append(admit(actor=actor, application=app, on=when, source=source))
                 else:
                     done.append(gradient.file(actor=actor, application=app, on=when, source=source))
