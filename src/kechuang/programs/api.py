@@ -27,13 +27,13 @@ from kechuang.core.api_support import (
     public_read,
 )
 from kechuang.programs import selectors
-from kechuang.programs.workflows import GRADIENT, TECH_SME
 from kechuang.programs.filters import (
     AdmissionFilter,
     ApplicationFilter,
     CertificationFilter,
     GradientFilter,
 )
+from kechuang.programs.workflows import GRADIENT, TECH_SME
 
 router = Router(tags=["programs"])
 NAME = F("enterprise__name")

@@ -34,11 +34,6 @@ from kechuang.programs.workflows.gradient import GRADIENT, tally
 S = GradientApplication.Status
 
 
-def can_recommend(actor: Any, application: GradientApplication) -> bool:
-    """The bureau of the enterprise's reporting unit may recommend it now."""
-    return GRADIENT.may(actor, application, "recommend")
-
-
 @transaction.atomic
 def call_create(
     *,
