@@ -119,6 +119,8 @@ def _fill(params: list[str], row: Row | None) -> dict[str, Any]:
     for name in params:
         if name == "year":
             kwargs[name] = YEAR
+        elif name == "action":  # a workflow's `<pk>/act/<action>`: any name will do for GET
+            kwargs[name] = "act"
         elif (name == "pk" or name.endswith("_id")) and row is not None:
             kwargs[name] = row.obj.pk
         else:

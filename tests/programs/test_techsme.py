@@ -125,7 +125,7 @@ def test_a_failing_self_assessment_cannot_be_submitted(registered, enterprise, e
     app = assess(enterprise_user, enterprise, tech_staff=5)
     with pytest.raises(ValidationError) as exc:
         techsme.submit(actor=enterprise_user, application=app)
-    assert exc.value.code == "not_passing"
+    assert exc.value.messages == ["自评未达到评价标准,不能提交"]
 
 
 def test_submitted_figures_are_frozen(submitted, enterprise, enterprise_user):

@@ -33,6 +33,7 @@ from kechuang.programs.filters import (
     CertificationFilter,
     GradientFilter,
 )
+from kechuang.programs.workflows import GRADIENT, TECH_SME
 
 router = Router(tags=["programs"])
 NAME = F("enterprise__name")
@@ -60,6 +61,17 @@ class ProgramEventOut(Schema):
     data: dict[str, Any]
 
 
+class ProgramActionOut(Schema):
+    """An action the caller may take on the record now (its workflow's `available`)."""
+
+    name: str
+    label: str
+    reason_required: bool
+    confirm: str
+    style: str
+    form: str
+
+
 class TechSMEApplicationOut(Schema):
     id: int
     enterprise_id: int
@@ -81,6 +93,7 @@ class TechSMEApplicationDetail(TechSMEApplicationOut):
     explanation: dict[str, list[str]]
     admission_number: str | None
     events: list[ProgramEventOut]
+    actions: list[ProgramActionOut]
 
 
 class TechSMEAdmissionOut(Schema):
@@ -95,6 +108,12 @@ class TechSMEAdmissionOut(Schema):
     valid_to: dt.date
     revoked_on: dt.date | None
     reevaluation_due_on: dt.date | None
+
+
+class TechSMEAdmissionDetail(TechSMEAdmissionOut):
+    # The admission is in force while its application is admitted: its actions (spot
+    # checks, revocation) are the application's.
+    actions: list[ProgramActionOut]
 
 
 class NoticeOut(Schema):
@@ -133,6 +152,7 @@ class GradientApplicationDetail(GradientApplicationOut):
     statement: str
     explanation: dict[str, list[str]]
     events: list[ProgramEventOut]
+    actions: list[ProgramActionOut]
 
 
 class GradientCertificationOut(Schema):
@@ -203,6 +223,7 @@ def application_detail(request: HttpRequest, application_id: int = path_id("申�
         "explanation": app.explanation,
         "admission_number": admission.number if admission is not None else None,
         "events": list(selectors.events(user=user, application=app)),
+        "actions": TECH_SME.actions(user, app),
     }
 
 
@@ -219,10 +240,14 @@ def admission_list(
 
 @router.get(
     "/tech-sme/admissions/{admission_id}",
-    **public_read("科技型中小企业入库详情", TechSMEAdmissionOut),
+    **public_read("科技型中小企业入库详情", TechSMEAdmissionDetail),
 )
 def admission_detail(request: HttpRequest, admission_id: int = path_id("入库ID")) -> Any:
-    return _admissions(request).get(pk=admission_id)
+    admission = _admissions(request).select_related("application").get(pk=admission_id)
+    return {
+        **TechSMEAdmissionOut.from_orm(admission).model_dump(),
+        "actions": TECH_SME.actions(actor(request), admission.application),
+    }
 
 
 @router.get("/notices", **public_read("公示批次列表", NoticePage))
@@ -265,6 +290,7 @@ def gradient_detail(request: HttpRequest, application_id: int = path_id("申报I
         "statement": app.statement,
         "explanation": app.explanation,
         "events": list(selectors.events(user=user, application=app)),
+        "actions": GRADIENT.actions(user, app),
     }
 
 

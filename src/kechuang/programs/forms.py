@@ -211,7 +211,3 @@ class ScoreForm(forms.Form):
     comment = forms.CharField(
         label=_("评审意见说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-
-
-class ConfirmForm(forms.Form):
-    """A button with nothing to fill in."""

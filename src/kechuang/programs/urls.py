@@ -14,6 +14,7 @@ urlpatterns = [
     path("techsme/<int:pk>/submit", techsme.submit, name="techsme_submit"),
     path("techsme/<int:pk>/review", techsme.review, name="techsme_review"),
     path("techsme/<int:pk>/admit", techsme.admit, name="techsme_admit"),
+    path("techsme/<int:pk>/act/<str:action>", techsme.act_view, name="techsme_act"),
     path("techsme/admitted/", admissions.admitted_public, name="admitted_public"),
     # public notices and objections
     path("notices/", notices.notice_list, name="notice_list"),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("notices/entries/<int:pk>/object", notices.objection_create, name="objection_create"),
     path("objections/", notices.objection_list, name="objection_list"),
     path("objections/<int:pk>/resolve", notices.objection_resolve_view, name="objection_resolve"),
+    path("objections/<int:pk>/act/<str:action>", notices.objection_act, name="objection_act"),
     # admissions
     path("admissions/", admissions.admission_list, name="admission_list"),
     path("admissions/reevaluate", admissions.reevaluate, name="admission_reevaluate"),
@@ -41,5 +43,6 @@ urlpatterns = [
     path("gradient/<int:pk>/recommend", gradient.recommend, name="gradient_recommend"),
     path("gradient/<int:pk>/assign", gradient.assign, name="gradient_assign"),
     path("gradient/<int:pk>/score", gradient.score, name="gradient_score"),
+    path("gradient/<int:pk>/act/<str:action>", gradient.act_view, name="gradient_act"),
     path("", include("kechuang.programs.urls_runs")),
 ]

@@ -1,8 +1,8 @@
 """Gradient cultivation (雏鹰 / 瞪羚 / 独角兽): apply → city recommendation → expert review →
 公示 → filing, which gives the enterprise the status for three years.
 
-The province opens the calls, assigns experts, publishes and files; the city bureau of the
-enterprise's reporting unit (a city, or the Shenfu zone) recommends; assigned experts score.
+The steps and who may take them are declared in `programs.workflows.gradient`; these
+services perform them, adding what is particular (the review rows, the certification).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +19,7 @@ from kechuang.core import audit, scoping
 from kechuang.core.audit import user_or_none
 from kechuang.core.models import AuditEntry
 from kechuang.core.roles import Role
+from kechuang.core.workflow import acts_for, day, province
 from kechuang.programs import assessment, deadlines
 from kechuang.programs.models import (
     GRADIENT_PROGRAMS,
@@ -27,28 +28,10 @@ from kechuang.programs.models import (
     GradientCall,
     GradientCertification,
 )
-from kechuang.programs.services.common import (
-    acts_for,
-    event,
-    lock,
-    record,
-    require_notice_over,
-    require_province,
-    require_reason,
-    require_status,
-    today,
-)
+from kechuang.programs.services.common import created, event, require_notice_over
+from kechuang.programs.workflows.gradient import GRADIENT, tally
 
 S = GradientApplication.Status
-
-
-def can_recommend(actor: Any, application: GradientApplication) -> bool:
-    """The bureau of the enterprise's reporting unit: its city, or the Shenfu zone."""
-    return (
-        scoping.role_of(actor) == Role.CITY_ADMIN
-        and actor.city_id is not None
-        and actor.city_id == application.enterprise.city_id
-    )
 
 
 @transaction.atomic
@@ -63,7 +46,7 @@ def call_create(
     reviewers: int = 1,
     source: str = "web",
 ) -> GradientCall:
-    require_province(actor)
+    scoping.require(province(actor, None))
     if program not in GRADIENT_PROGRAMS:
         raise ValidationError({"program": _("未知的项目")}, code="program")
     call = GradientCall(
@@ -76,7 +59,7 @@ def call_create(
     )
     call.full_clean()
     call.save()
-    record(actor, AuditEntry.Action.CREATE, call, None, source)
+    created(actor, call, source)
     return call
 
 
@@ -92,9 +75,9 @@ def apply(
 ) -> GradientApplication:
     """The enterprise applies while the call is open; the engine's view of its registry
     figures is kept with the application for the reviewers."""
-    scoping.require(acts_for(actor, enterprise))
-    day = today(on)
-    if not call.opens_on <= day <= call.deadline:
+    scoping.require(acts_for(actor, enterprise.pk, Role.ENTERPRISE))
+    when = day(on)
+    if not call.opens_on <= when <= call.deadline:
         raise ValidationError(
             _("申报时间为%(start)s至%(end)s"),
             code="call_closed",
@@ -110,7 +93,7 @@ def apply(
         year=call.year,
         enterprise=enterprise,
         statement=statement.strip(),
-        applied_on=day,
+        applied_on=when,
     )
     found = assessment.from_registry(call.program, call.year, enterprise)
     if found is not None:
@@ -120,11 +103,10 @@ def apply(
     app.full_clean()
     app.save()
     event("applied", actor, application=app, verdict=app.verdict)
-    record(actor, AuditEntry.Action.CREATE, app, None, source)
+    created(actor, app, source)
     return app
 
 
-@transaction.atomic
 def recommend(
     *,
     actor: Any,
@@ -134,54 +116,46 @@ def recommend(
     on: dt.date | None = None,
     source: str = "web",
 ) -> GradientApplication:
-    app = lock(application)
-    scoping.require(can_recommend(actor, app))
-    require_status(app, S.APPLIED)
-    day = today(on)
-    if day > app.call.recommend_by:
-        raise ValidationError(
-            _("推荐截止日期%(end)s已过"),
-            code="recommend_closed",
-            params={"end": app.call.recommend_by.isoformat()},
-        )
-    if not recommended:
-        require_reason(reason)
-    before = audit.snapshot(app)
-    app.status = S.RECOMMENDED if recommended else S.NOT_RECOMMENDED
-    app.recommended_on = day
-    app.save()
-    kind = "recommended" if recommended else "not_recommended"
-    event(kind, actor, application=app, reason=reason.strip())
-    record(actor, AuditEntry.Action.UPDATE, app, before, source)
-    return app
+    """The city bureau recommends (or, with reasons, does not) by the call's date."""
+    when = day(on)
+
+    def stamp(app: GradientApplication) -> None:
+        if when > app.call.recommend_by:
+            raise ValidationError(
+                _("推荐截止日期%(end)s已过"),
+                code="recommend_closed",
+                params={"end": app.call.recommend_by.isoformat()},
+            )
+        app.recommended_on = when
+
+    return GRADIENT.perform(
+        "recommend" if recommended else "not_recommend",
+        actor=actor,
+        obj=application,
+        reason=reason,
+        source=source,
+        change=stamp,
+    )
 
 
-@transaction.atomic
 def assign_expert(
-    *,
-    actor: Any,
-    application: GradientApplication,
-    expert: Any,
-    source: str = "web",
+    *, actor: Any, application: GradientApplication, expert: Any, source: str = "web"
 ) -> ExpertReview:
-    require_province(actor)
-    app = lock(application)
-    require_status(app, S.RECOMMENDED, S.EXPERT_REVIEW)
-    if scoping.role_of(expert) != Role.EXPERT or not expert.is_active:
-        raise ValidationError({"expert": _("请选择专家用户")}, code="not_expert")
-    if app.reviews.filter(expert=expert).exists():
-        raise ValidationError({"expert": _("该专家已分配评审此项申报")}, code="assigned")
-    review = ExpertReview(application=app, expert=expert, assigned_by=actor)
-    review.full_clean()
-    review.save()
-    before = audit.snapshot(app)
-    app.status = S.EXPERT_REVIEW
-    app.save(update_fields=["status", "updated_at"])
-    # Reviewers stay anonymous to the applicant: the expert is not named on the timeline.
-    event("expert_assigned", actor, application=app)
-    record(actor, AuditEntry.Action.CREATE, review, None, source)
-    record(actor, AuditEntry.Action.UPDATE, app, before, source)
-    return review
+    made: list[ExpertReview] = []
+
+    def add(app: GradientApplication) -> None:
+        if scoping.role_of(expert) != Role.EXPERT or not expert.is_active:
+            raise ValidationError({"expert": _("请选择专家用户")}, code="not_expert")
+        if app.reviews.filter(expert=expert).exists():
+            raise ValidationError({"expert": _("该专家已分配评审此项申报")}, code="assigned")
+        review = ExpertReview(application=app, expert=expert, assigned_by=actor)
+        review.full_clean()
+        review.save()
+        created(actor, review, source)
+        made.append(review)
+
+    GRADIENT.perform("assign", actor=actor, obj=application, source=source, change=add)
+    return made[0]
 
 
 @transaction.atomic
@@ -197,44 +171,36 @@ def expert_review(
 ) -> ExpertReview:
     """An assigned expert scores once. When the call's number of experts have all scored,
     the majority's recommendation decides."""
-    app = lock(application)
-    review = app.reviews.filter(expert_id=getattr(actor, "pk", None)).first()
-    if review is None or scoping.role_of(actor) != Role.EXPERT:
-        raise PermissionDenied("only an expert assigned to the application reviews it")
-    require_status(app, S.EXPERT_REVIEW)
-    if review.reviewed_on is not None:
+    done = application.reviews.filter(reviewed_on__isnull=False)
+    if done.filter(expert_id=getattr(actor, "pk", None)).exists():
+        # Said plainly rather than refused: the expert did review it, once.
         raise ValidationError(_("已提交评审意见"), code="reviewed")
-    before = audit.snapshot(review)
-    review.score = Decimal(score)
-    review.recommend = recommended
-    review.comment = comment.strip()
-    review.reviewed_on = today(on)
-    review.full_clean()
-    review.save()
-    event("expert_reviewed", None, application=app)
-    record(actor, AuditEntry.Action.UPDATE, review, before, source)
-    reviews = list(app.reviews.all())
-    if len(reviews) >= app.call.reviewers and all(r.reviewed_on for r in reviews):
-        yes = sum(1 for r in reviews if r.recommend)
-        app_before = audit.snapshot(app)
-        passed = yes * 2 > len(reviews)
-        app.status = S.EXPERT_PASSED if passed else S.EXPERT_FAILED
-        app.save(update_fields=["status", "updated_at"])
-        scores = [r.score for r in reviews if r.score is not None]
-        mean = sum(scores, Decimal(0)) / len(scores) if scores else None
-        event(
-            "expert_passed" if passed else "expert_failed",
-            None,
-            application=app,
-            recommended=yes,
-            reviewers=len(reviews),
-            mean_score=str(mean.quantize(Decimal("0.01"))) if mean is not None else None,
+    made: list[ExpertReview] = []
+
+    def fill(app: GradientApplication) -> None:
+        review = app.reviews.select_for_update().get(expert_id=actor.pk)
+        before = audit.snapshot(review)
+        review.score = Decimal(score)
+        review.recommend = recommended
+        review.comment = comment.strip()
+        review.reviewed_on = day(on)
+        review.full_clean()
+        review.save()
+        audit.record(
+            actor, AuditEntry.Action.UPDATE, review, before, audit.snapshot(review), source=source
         )
-        record(actor, AuditEntry.Action.UPDATE, app, app_before, source)
-    return review
+        made.append(review)
+
+    app = GRADIENT.perform("score", actor=actor, obj=application, source=source, change=fill)
+    for name in ("experts_pass", "experts_fail"):
+        if GRADIENT.may(actor, app, name):
+            verdict = tally(app)
+            data = verdict.data() if verdict is not None else {}
+            GRADIENT.perform(name, actor=actor, obj=app, source=source, data=data)
+            break
+    return made[0]
 
 
-@transaction.atomic
 def file(
     *,
     actor: Any,
@@ -244,27 +210,26 @@ def file(
 ) -> GradientCertification:
     """Filing (备案) after a notice without an upheld or pending objection: the enterprise
     holds the status for `gradient_valid_years` years from the day of filing."""
-    require_province(actor)
-    app = lock(application)
-    require_status(app, S.IN_NOTICE)
-    day = today(on)
-    require_notice_over(app, day)
-    cert = GradientCertification(
-        application=app,
-        enterprise=app.enterprise,
-        program=app.program,
-        year=app.year,
-        filed_on=day,
-        valid_from=day,
-        valid_to=deadlines.gradient_valid_to(day),
-        filed_by=user_or_none(actor),
-    )
-    cert.full_clean()
-    cert.save()
-    before = audit.snapshot(app)
-    app.status = S.FILED
-    app.save(update_fields=["status", "updated_at"])
-    event("filed", actor, application=app, valid_to=cert.valid_to.isoformat())
-    record(actor, AuditEntry.Action.CREATE, cert, None, source)
-    record(actor, AuditEntry.Action.UPDATE, app, before, source)
-    return cert
+    when = day(on)
+    made: list[GradientCertification] = []
+
+    def certify(app: GradientApplication) -> dict[str, Any]:
+        require_notice_over(app, when)
+        cert = GradientCertification(
+            application=app,
+            enterprise=app.enterprise,
+            program=app.program,
+            year=app.year,
+            filed_on=when,
+            valid_from=when,
+            valid_to=deadlines.gradient_valid_to(when),
+            filed_by=user_or_none(actor),
+        )
+        cert.full_clean()
+        cert.save()
+        created(actor, cert, source)
+        made.append(cert)
+        return {"valid_to": cert.valid_to}
+
+    GRADIENT.perform("file", actor=actor, obj=application, source=source, change=certify)
+    return made[0]

@@ -11,11 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kechuang.core.http import act, paginate
 from kechuang.programs import forms, selectors
 from kechuang.programs.filters import AdmissionFilter
 from kechuang.programs.models import Admission
 from kechuang.programs.services import techsme
-from kechuang.programs.views.common import act, is_province, paginate
+from kechuang.programs.views.common import is_province
+from kechuang.programs.workflows import TECH_SME
 
 
 def admitted_public(request: HttpRequest) -> HttpResponse:
@@ -55,7 +57,9 @@ def _admission(request: HttpRequest, pk: int) -> Admission:
 
 def admission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     admission = _admission(request, pk)
-    province = is_province(request)
+    # The admission's state is its application's: the spot checks and the revocation are
+    # that workflow's transitions.
+    names = {t.name for t in TECH_SME.available(request.user, admission.application)}
     return render(
         request,
         "programs/admission_detail.html",
@@ -65,7 +69,8 @@ def admission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "revocation": selectors.revocation_list(user=request.user)
             .filter(admission=admission)
             .first(),
-            "can_manage": province and admission.in_force,
+            "action_names": names,
+            "revoke_confirm": TECH_SME["revoke"].confirm,
             "revoke_form": forms.RevokeForm(),
             "spot_check_form": forms.SpotCheckForm(),
         },
@@ -76,14 +81,18 @@ def admission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     admission = _admission(request, pk)
+    form = forms.RevokeForm(request.POST)
     return act(
         request,
-        forms.RevokeForm(request.POST),
-        lambda data: techsme.revoke(
-            actor=request.user, admission=admission, ground=data["ground"], reason=data["reason"]
+        lambda: techsme.revoke(
+            actor=request.user,
+            admission=admission,
+            ground=form.cleaned_data["ground"],
+            reason=form.cleaned_data["reason"],
         ),
-        "programs:admission_detail",
-        _("入库登记编号已撤销"),
+        form=form,
+        done=_("入库登记编号已撤销"),
+        back="programs:admission_detail",
         pk=pk,
     )
 
@@ -92,14 +101,18 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def spot_check(request: HttpRequest, pk: int) -> HttpResponse:
     admission = _admission(request, pk)
+    form = forms.SpotCheckForm(request.POST)
     return act(
         request,
-        forms.SpotCheckForm(request.POST),
-        lambda data: techsme.spot_check(
-            actor=request.user, admission=admission, result=data["result"], note=data["note"]
+        lambda: techsme.spot_check(
+            actor=request.user,
+            admission=admission,
+            result=form.cleaned_data["result"],
+            note=form.cleaned_data["note"],
         ),
-        "programs:admission_detail",
-        _("抽查结果已记录"),
+        form=form,
+        done=_("抽查结果已记录"),
+        back="programs:admission_detail",
         pk=pk,
     )
 
@@ -109,12 +122,13 @@ def spot_check(request: HttpRequest, pk: int) -> HttpResponse:
 def reevaluate(request: HttpRequest) -> HttpResponse:
     if not is_province(request):
         raise PermissionDenied
+    form = forms.ReevaluateForm(request.POST)
     return act(
         request,
-        forms.ReevaluateForm(request.POST),
-        lambda data: techsme.mark_reevaluation(actor=request.user, year=data["year"]),
-        "programs:admission_list",
-        _("已标记需重新评价的入库企业"),
+        lambda: techsme.mark_reevaluation(actor=request.user, year=form.cleaned_data["year"]),
+        form=form,
+        done=_("已标记需重新评价的入库企业"),
+        back="programs:admission_list",
     )
 
 

@@ -1,61 +1,53 @@
-"""What the program pages share: running a service from a form and reporting its outcome."""
+"""What the program pages share: the actions a workflow opens to the user, and the
+engine's sentences in the page's language."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils import translation
 
+from kechuang.core.http import Perform, with_urls
 from kechuang.core.roles import Role
 from kechuang.core.scoping import role_of
-
-PAGE_SIZE = 50
-
-
-def paginate(request: HttpRequest, rows: QuerySet[Any]) -> Page:
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+from kechuang.core.workflow import Workflow
 
 
 def is_province(request: HttpRequest) -> bool:
     return role_of(request.user) == Role.PROVINCE_ADMIN
 
 
-def report(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
+def actions(workflow: Workflow[Any], request: HttpRequest, obj: Any, url: str) -> dict[str, Any]:
+    """The context of a record's actions: `actions`, the buttons `web/_actions.html` draws
+    (posting to `url`, the record's `<pk>/act/<action>`), and `action_names`, every action
+    open now, for the page to show the forms of those that need more than a reason."""
+    available = workflow.actions(request.user, obj)
+    return {
+        "actions": with_urls([a for a in available if not a["form"]], url, obj.pk),
+        "action_names": {a["name"] for a in available},
+    }
 
 
-def act(
-    request: HttpRequest,
-    form: Any,
-    action: Callable[[dict[str, Any]], Any],
-    back: str,
-    done: str,
-    **kwargs: Any,
-) -> HttpResponse:
-    """Run `action` with the form's data; errors go back to the page as messages.
+def loader(selector: Any) -> Any:
+    """`load` of `core.http.action_view`: the record if the user may see it, else 404."""
 
-    A refusal (PermissionDenied) is not caught: the user gets 403.
-    """
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(back, **kwargs)
-    try:
-        action(form.cleaned_data)
-    except ValidationError as exc:
-        report(request, exc)
-    else:
-        messages.success(request, done)
-    return redirect(back, **kwargs)
+    def load(request: HttpRequest, pk: int) -> Any:
+        return get_object_or_404(selector(user=request.user), pk=pk)
+
+    return load
+
+
+def performers(workflow: Workflow[Any], services: Mapping[str, Perform]) -> dict[str, Perform]:
+    """`perform` of `core.http.action_view`: the service of each button; every other action
+    (taken on a form of its own, or only as the consequence of another) is not found there."""
+
+    def elsewhere(request: HttpRequest, obj: Any, reason: str) -> Any:
+        raise Http404
+
+    return {name: services.get(name, elsewhere) for name in workflow.transitions}
 
 
 def lang() -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,16 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kechuang.core.http import act, action_view, paginate
 from kechuang.core.roles import Role
 from kechuang.core.scoping import role_of
 from kechuang.programs import forms, selectors
 from kechuang.programs.filters import GradientFilter
 from kechuang.programs.models import GradientApplication
 from kechuang.programs.services import gradient
-from kechuang.programs.views.common import act, is_province, paginate, sentences
+from kechuang.programs.views.common import actions, is_province, loader, performers, sentences
 from kechuang.programs.views.techsme import _own_enterprise
-
-S = GradientApplication.Status
+from kechuang.programs.workflows import GRADIENT
 
 
 def call_list(request: HttpRequest) -> HttpResponse:
@@ -105,8 +107,6 @@ def _app(request: HttpRequest, pk: int) -> GradientApplication:
 def gradient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     app = _app(request, pk)
     reviews = selectors.reviews_of(user=request.user, application=app)
-    mine = reviews.filter(expert_id=request.user.pk, reviewed_on__isnull=True).first()
-    province = is_province(request)
     return render(
         request,
         "programs/gradient_detail.html",
@@ -118,10 +118,7 @@ def gradient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reviews": reviews,
             "entry": getattr(app, "notice_entry", None),
             "certification": getattr(app, "certification", None),
-            "can_recommend": gradient.can_recommend(request.user, app) and app.status == S.APPLIED,
-            "can_assign": province and app.status in (S.RECOMMENDED, S.EXPERT_REVIEW),
-            "can_score": mine is not None and app.status == S.EXPERT_REVIEW,
-            "recommend_form": forms.RecommendForm(),
+            **actions(GRADIENT, request, app, "programs:gradient_act"),
             "assign_form": forms.AssignForm(),
             "score_form": forms.ScoreForm(),
         },
@@ -131,18 +128,20 @@ def gradient_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def recommend(request: HttpRequest, pk: int) -> HttpResponse:
+    """The recommendation as one form; the page posts each decision as a button to `act`."""
     app = _app(request, pk)
+    form = forms.RecommendForm(request.POST)
     return act(
         request,
-        forms.RecommendForm(request.POST),
-        lambda data: gradient.recommend(
+        lambda: gradient.recommend(
             actor=request.user,
             application=app,
-            recommended=data["recommended"],
-            reason=data["reason"],
+            recommended=form.cleaned_data["recommended"],
+            reason=form.cleaned_data["reason"],
         ),
-        "programs:gradient_detail",
-        _("推荐意见已保存"),
+        form=form,
+        done=_("推荐意见已保存"),
+        back="programs:gradient_detail",
         pk=pk,
     )
 
@@ -151,14 +150,15 @@ def recommend(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     app = _app(request, pk)
+    form = forms.AssignForm(request.POST)
     return act(
         request,
-        forms.AssignForm(request.POST),
-        lambda data: gradient.assign_expert(
-            actor=request.user, application=app, expert=data["expert"]
+        lambda: gradient.assign_expert(
+            actor=request.user, application=app, expert=form.cleaned_data["expert"]
         ),
-        "programs:gradient_detail",
-        _("已分配评审专家"),
+        form=form,
+        done=_("已分配评审专家"),
+        back="programs:gradient_detail",
         pk=pk,
     )
 
@@ -167,20 +167,46 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def score(request: HttpRequest, pk: int) -> HttpResponse:
     app = _app(request, pk)
+    form = forms.ScoreForm(request.POST)
     return act(
         request,
-        forms.ScoreForm(request.POST),
-        lambda data: gradient.expert_review(
+        lambda: gradient.expert_review(
             actor=request.user,
             application=app,
-            score=data["score"],
-            recommended=data["recommended"],
-            comment=data["comment"],
+            score=form.cleaned_data["score"],
+            recommended=form.cleaned_data["recommended"],
+            comment=form.cleaned_data["comment"],
         ),
-        "programs:gradient_detail",
-        _("评审意见已提交"),
+        form=form,
+        done=_("评审意见已提交"),
+        back="programs:gradient_detail",
         pk=pk,
     )
+
+
+def _recommend(yes: bool) -> Any:
+    def run(request: HttpRequest, app: GradientApplication, reason: str) -> Any:
+        return gradient.recommend(
+            actor=request.user, application=app, recommended=yes, reason=reason
+        )
+
+    return run
+
+
+# `<pk>/act/<action>`: the buttons of the application's page.
+act_view = action_view(
+    GRADIENT,
+    load=loader(selectors.gradient_list),
+    back="programs:gradient_detail",
+    perform=performers(
+        GRADIENT,
+        {
+            "recommend": _recommend(True),
+            "not_recommend": _recommend(False),
+            "file": lambda r, app, _reason: gradient.file(actor=r.user, application=app),
+        },
+    ),
+)
 
 
 def certification_list(request: HttpRequest) -> HttpResponse:

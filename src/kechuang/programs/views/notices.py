@@ -7,17 +7,19 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kechuang.core.http import act, paginate, with_urls
 from kechuang.programs import forms, selectors
-from kechuang.programs.models import Program
+from kechuang.programs.models import Objection, Program
 from kechuang.programs.services import notice_publish, objection_raise, objection_resolve, techsme
 from kechuang.programs.services.common import notice_open
-from kechuang.programs.views.common import act, is_province, paginate
+from kechuang.programs.views.common import is_province, performers
+from kechuang.programs.workflows import OBJECTIONS
 
 
 def notice_list(request: HttpRequest) -> HttpResponse:
@@ -131,28 +133,62 @@ def _objection_page(request: HttpRequest, entry: Any) -> HttpResponse:
 
 @login_required
 def objection_list(request: HttpRequest) -> HttpResponse:
-    rows = selectors.objection_list(user=request.user)
+    page = paginate(request, selectors.objection_list(user=request.user))
+    for objection in page:
+        objection.actions = with_urls(
+            OBJECTIONS.actions(request.user, objection), "programs:objection_act", objection.pk
+        )
     return render(
         request,
         "programs/objection_list.html",
-        {
-            "page": paginate(request, rows),
-            "can_resolve": is_province(request),
-            "resolve_form": forms.ResolveForm(auto_id=False),
-        },
+        {"page": page, "can_resolve": any(o.actions for o in page)},
     )
 
 
 @login_required
 @require_POST
 def objection_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The decision as one form; the list posts each decision as a button to `act`."""
     objection = get_object_or_404(selectors.objection_list(user=request.user), pk=pk)
+    form = forms.ResolveForm(request.POST)
     return act(
         request,
-        forms.ResolveForm(request.POST),
-        lambda data: objection_resolve(
-            actor=request.user, objection=objection, upheld=data["upheld"], note=data["note"]
+        lambda: objection_resolve(
+            actor=request.user,
+            objection=objection,
+            upheld=form.cleaned_data["upheld"],
+            note=form.cleaned_data["note"],
         ),
-        "programs:objection_list",
-        _("异议已处理"),
+        form=form,
+        done=_("异议已处理"),
+        back="programs:objection_list",
+    )
+
+
+def _resolve(upheld: bool) -> Any:
+    def run(request: HttpRequest, objection: Objection, reason: str) -> Any:
+        return objection_resolve(
+            actor=request.user, objection=objection, upheld=upheld, note=reason
+        )
+
+    return run
+
+
+_DECIDE = performers(OBJECTIONS, {"uphold": _resolve(True), "dismiss": _resolve(False)})
+
+
+@login_required
+@require_POST
+def objection_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """`<pk>/act/<action>`: the buttons of the objection list, which they go back to (the
+    generic `action_view` goes back to a record's own page)."""
+    if action not in _DECIDE:
+        raise Http404(action)
+    objection = get_object_or_404(selectors.objection_list(user=request.user), pk=pk)
+    reason = request.POST.get("reason", "")
+    return act(
+        request,
+        lambda: _DECIDE[action](request, objection, reason),
+        done=_("异议已处理"),
+        back="programs:objection_list",
     )

@@ -14,13 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kechuang.core.http import act, action_view, paginate
 from kechuang.core.roles import Role
 from kechuang.core.scoping import role_of
 from kechuang.programs import assessment, forms, selectors
 from kechuang.programs.filters import ApplicationFilter
 from kechuang.programs.models import TechSMEApplication
 from kechuang.programs.services import techsme
-from kechuang.programs.views.common import act, is_province, paginate, sentences
+from kechuang.programs.views.common import actions, loader, performers, sentences
+from kechuang.programs.workflows import TECH_SME
 from kechuang.registry.selectors import enterprise_get
 
 S = TechSMEApplication.Status
@@ -105,7 +107,7 @@ def assess(request: HttpRequest) -> HttpResponse:
         .filter(enterprise=enterprise, year=year, status__in=TechSMEApplication.LIVE)
         .first()
     )
-    if current is not None and current.status not in TechSMEApplication.EDITABLE:
+    if current is not None and not TECH_SME.may(request.user, current, "assess"):
         messages.info(request, _("本年度的评价信息表已提交"))
         return redirect("programs:techsme_detail", pk=current.pk)
     if current is not None:
@@ -172,7 +174,6 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     app = _application(request, pk)
     entry = getattr(app, "notice_entry", None)
     admission = getattr(app, "admission", None)
-    province = is_province(request)
     figures = assessment.from_json(app.figures.get("values", {}))
     form = forms.SelfAssessmentForm()
     return render(
@@ -186,11 +187,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "deadline": selectors.review_deadline(app),
             "entry": entry,
             "admission": admission,
-            "can_edit": role_of(request.user) == Role.ENTERPRISE
-            and app.status in TechSMEApplication.EDITABLE,
-            "can_review": province and app.status == S.SUBMITTED,
-            "can_admit": province and app.status == S.IN_NOTICE,
-            "review_form": forms.ReviewForm(),
+            **actions(TECH_SME, request, app, "programs:techsme_act"),
         },
     )
 
@@ -201,10 +198,9 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     app = _application(request, pk)
     return act(
         request,
-        forms.ConfirmForm(request.POST),
-        lambda data: techsme.submit(actor=request.user, application=app),
-        "programs:techsme_detail",
-        _("评价信息表已提交,等待形式审查"),
+        lambda: techsme.submit(actor=request.user, application=app),
+        done=_("评价信息表已提交,等待形式审查"),
+        back="programs:techsme_detail",
         pk=pk,
     )
 
@@ -212,15 +208,21 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The review as one form (a decision and its reasons); the page posts each decision
+    as a button of its own to `act`."""
     app = _application(request, pk)
+    form = forms.ReviewForm(request.POST)
     return act(
         request,
-        forms.ReviewForm(request.POST),
-        lambda data: techsme.review(
-            actor=request.user, application=app, decision=data["decision"], reason=data["reason"]
+        lambda: techsme.review(
+            actor=request.user,
+            application=app,
+            decision=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"],
         ),
-        "programs:techsme_detail",
-        _("形式审查结论已保存"),
+        form=form,
+        done=_("形式审查结论已保存"),
+        back="programs:techsme_detail",
         pk=pk,
     )
 
@@ -231,9 +233,33 @@ def admit(request: HttpRequest, pk: int) -> HttpResponse:
     app = _application(request, pk)
     return act(
         request,
-        forms.ConfirmForm(request.POST),
-        lambda data: techsme.admit(actor=request.user, application=app),
-        "programs:techsme_detail",
-        _("已入库并赋予登记编号"),
+        lambda: techsme.admit(actor=request.user, application=app),
+        done=_("已入库并赋予登记编号"),
+        back="programs:techsme_detail",
         pk=pk,
     )
+
+
+def _review(decision: str) -> Any:
+    def run(request: HttpRequest, app: TechSMEApplication, reason: str) -> Any:
+        return techsme.review(actor=request.user, application=app, decision=decision, reason=reason)
+
+    return run
+
+
+# `<pk>/act/<action>`: the buttons of the application's page.
+act_view = action_view(
+    TECH_SME,
+    load=loader(selectors.application_list),
+    back="programs:techsme_detail",
+    perform=performers(
+        TECH_SME,
+        {
+            "submit": lambda r, app, _reason: techsme.submit(actor=r.user, application=app),
+            "pass": _review("pass"),
+            "return": _review("return"),
+            "reject": _review("reject"),
+            "admit": lambda r, app, _reason: techsme.admit(actor=r.user, application=app),
+        },
+    ),
+)
