@@ -8,7 +8,7 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from kechuang.core.api_support import Money, MoneyIn
+from kechuang.core.api_support import ActionOut, Money, MoneyIn
 
 
 class ContractOut(Schema):
@@ -202,6 +202,7 @@ class ChallengeListOut(Schema):
 
 class ChallengeListDetail(ChallengeListOut):
     challenges: list[ChallengeOut]
+    actions: list[ActionOut]
 
 
 class ChallengeEventOut(Schema):
@@ -222,6 +223,7 @@ class ChallengeDetail(ChallengeOut):
     agreement: ChallengeAgreementOut | None
     plan_project_id: int | None
     events: list[ChallengeEventOut]
+    actions: list[ActionOut]
 
 
 class ChallengeBidOut(Schema):
@@ -272,6 +274,7 @@ class PlanProjectOut(Schema):
 
 class PlanProjectDetail(PlanProjectOut):
     events: list[ChallengeEventOut]
+    actions: list[ActionOut]
 
 
 # --- events, brokers, training ---------------------------------------------------------------
