@@ -18,7 +18,6 @@ from kechuang.market.models import (
     ChallengeListBatch,
     PlanProject,
 )
-from kechuang.market.services.workflow import event
 from tests.factories import (
     ChallengeBidFactory,
     ChallengeCallFactory,
@@ -406,7 +405,7 @@ def test_plan_projects_of_labs_and_consortia(province_admin, university):
 
 def test_event_kinds_are_checked_in_code(province_admin):
     with pytest.raises(ValueError, match="unknown ChallengeEvent kind"):
-        event("bid_sumbitted", province_admin)
+        ChallengeEvent.emit("bid_sumbitted", actor=province_admin)
     assert not ChallengeEvent.objects.exists()
 
 

@@ -83,6 +83,20 @@ def actor(request: HttpRequest) -> Any:
     return getattr(request, "auth", None) or AnonymousUser()
 
 
+# --- workflow actions -----------------------------------------------------------------------
+
+
+class ActionOut(Schema):
+    """An action the caller may take on the record now (`Workflow.actions`)."""
+
+    name: str
+    label: str
+    reason_required: bool
+    confirm: str = Field(description="非空时为不可撤销的操作,提交前须确认")
+    style: str
+    form: str
+
+
 # --- errors ---------------------------------------------------------------------------------
 
 

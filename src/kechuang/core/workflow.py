@@ -122,11 +122,12 @@ class Transition:
     # Sets the deadline fields the new state runs against, from the day of the action.
     deadline: Callable[[Any, dt.date], None] | None = None
     # A condition of the record beyond its state; returns why not, or "" when it holds.
-    guard: Callable[[Any], Label] | None = None
+    # "Why not" may be a ValidationError, to refuse with its own code and params.
+    guard: Callable[[Any], Label | ValidationError | None] | None = None
     # Shown in `available` but performed on a form of its own (a URL name, reversed with pk).
     form: str = ""
 
-    def holds(self, obj: Any) -> Label:
+    def holds(self, obj: Any) -> Label | ValidationError | None:
         return self.guard(obj) if self.guard else ""
 
 
@@ -221,6 +222,8 @@ class Workflow(Generic[M]):
                 params={"status": getattr(obj, f"get_{self.field}_display")()},
             )
         why = t.holds(obj)
+        if isinstance(why, ValidationError):
+            raise why
         if why:
             raise ValidationError(str(why), code="guard")
         if t.reason and not (reason or "").strip():

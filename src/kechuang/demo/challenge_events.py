@@ -1,6 +1,6 @@
 """The timeline of the demo's challenges: the events the workflow services would have written.
 
-The services write a `ChallengeEvent` at every step (`workflow.event`); the demo inserts its
+The workflows write a `ChallengeEvent` at every step (`market.workflows`); the demo inserts its
 records directly, so it writes the same events afterwards, each dated by the record it is
 about: a list and its challenges by their creation, the publication by `published_on`, a bid
 by its submission, an expert's assignment by the review rows' creation, a review by the time

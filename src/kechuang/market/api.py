@@ -68,7 +68,9 @@ from kechuang.market.schemas import (
     TrainingSessionOut,
     TransferOut,
 )
+from kechuang.market.workflows.challenges import BATCH, CHALLENGE
 from kechuang.market.workflows.contracts import CONTRACT
+from kechuang.market.workflows.projects import PROJECT
 
 router = Router(tags=["market"])
 
@@ -279,6 +281,7 @@ def challenge_batch_detail(request: HttpRequest, batch_id: int = _id("榜单ID")
     return {
         **ChallengeListOut.from_orm(batch).model_dump(),
         "challenges": batch.challenges_list,  # type: ignore[attr-defined]
+        "actions": BATCH.actions(user, batch),
     }
 
 
@@ -300,6 +303,7 @@ def challenge_detail(request: HttpRequest, challenge_id: int = _id("榜单项目
         "agreement": selectors.challenge_agreement(user=user, challenge=c),
         "plan_project_id": project.pk if project else None,
         "events": list(selectors.challenge_events(user=user, challenge=c)),
+        "actions": CHALLENGE.actions(user, c),
     }
 
 
@@ -338,6 +342,7 @@ def plan_project_detail(request: HttpRequest, project_id: int = _id("项目ID"))
     return {
         **PlanProjectOut.from_orm(p).model_dump(),
         "events": list(selectors.project_events(user=user, project=p)),
+        "actions": PROJECT.actions(user, p),
     }
 
 

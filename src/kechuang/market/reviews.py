@@ -15,8 +15,8 @@ from django.db.models import QuerySet
 
 from kechuang.core import scoping
 from kechuang.core.roles import Role
+from kechuang.core.workflow import acts_for
 from kechuang.market.models import BidReview, Challenge
-from kechuang.market.services.workflow import acts_for
 
 
 @dataclass
@@ -43,7 +43,7 @@ def review_list(*, user: Any) -> QuerySet[BidReview]:
 
 def sees_review_results(user: Any, challenge: Challenge) -> bool:
     return scoping.role_of(user) == Role.PROVINCE_ADMIN or acts_for(
-        user, Role.ENTERPRISE, challenge.issuer_id
+        user, challenge.issuer_id, Role.ENTERPRISE
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from kechuang.core.api_support import Money, MoneyIn
+from kechuang.core.api_support import ActionOut, Money, MoneyIn
 
 
 class ContractOut(Schema):
@@ -68,20 +68,11 @@ class ContractTaxOut(Schema):
     pit_half_on_rewards: bool
 
 
-class WorkflowActionOut(Schema):
-    """An action of the record's workflow open to the caller now."""
-
-    name: str
-    label: str
-    reason_required: bool
-    confirm: str = Field("", description="非空:不可撤回的操作,执行前应请用户确认此问题")
-
-
 class ContractDetail(ContractOut):
     deductions: list[ContractDeductionOut]
     events: list[ContractEventOut]
     tax: ContractTaxOut
-    actions: list[WorkflowActionOut]
+    actions: list[ActionOut]
 
 
 class ContractStatRow(Schema):
@@ -212,6 +203,7 @@ class ChallengeListOut(Schema):
 
 class ChallengeListDetail(ChallengeListOut):
     challenges: list[ChallengeOut]
+    actions: list[ActionOut]
 
 
 class ChallengeEventOut(Schema):
@@ -232,6 +224,7 @@ class ChallengeDetail(ChallengeOut):
     agreement: ChallengeAgreementOut | None
     plan_project_id: int | None
     events: list[ChallengeEventOut]
+    actions: list[ActionOut]
 
 
 class ChallengeBidOut(Schema):
@@ -282,6 +275,7 @@ class PlanProjectOut(Schema):
 
 class PlanProjectDetail(PlanProjectOut):
     events: list[ChallengeEventOut]
+    actions: list[ActionOut]
 
 
 # --- events, brokers, training ---------------------------------------------------------------

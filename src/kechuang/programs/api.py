@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from kechuang.core.api_support import (
+    ActionOut,
     Limit,
     Offset,
     actor,
@@ -61,17 +62,6 @@ class ProgramEventOut(Schema):
     data: dict[str, Any]
 
 
-class ProgramActionOut(Schema):
-    """An action the caller may take on the record now (its workflow's `available`)."""
-
-    name: str
-    label: str
-    reason_required: bool
-    confirm: str
-    style: str
-    form: str
-
-
 class TechSMEApplicationOut(Schema):
     id: int
     enterprise_id: int
@@ -93,7 +83,7 @@ class TechSMEApplicationDetail(TechSMEApplicationOut):
     explanation: dict[str, list[str]]
     admission_number: str | None
     events: list[ProgramEventOut]
-    actions: list[ProgramActionOut]
+    actions: list[ActionOut]
 
 
 class TechSMEAdmissionOut(Schema):
@@ -113,7 +103,7 @@ class TechSMEAdmissionOut(Schema):
 class TechSMEAdmissionDetail(TechSMEAdmissionOut):
     # The admission is in force while its application is admitted: its actions (spot
     # checks, revocation) are the application's.
-    actions: list[ProgramActionOut]
+    actions: list[ActionOut]
 
 
 class NoticeOut(Schema):
@@ -152,7 +142,7 @@ class GradientApplicationDetail(GradientApplicationOut):
     statement: str
     explanation: dict[str, list[str]]
     events: list[ProgramEventOut]
-    actions: list[ProgramActionOut]
+    actions: list[ActionOut]
 
 
 class GradientCertificationOut(Schema):

@@ -1,9 +1,9 @@
-"""The challenge-list workflow (揭榜挂帅), one transition per service.
+"""The challenge-list workflow (揭榜挂帅): the services behind each step.
 
-The province runs the calls and the lists, records agreements and declares a challenge
-unawarded; enterprises propose demands (a city bureau may for the enterprises of its city);
-enterprises and institutions bid for themselves and the province records bids of outside
-parties; the issuer, or the province for it, selects the bid.
+Who may take a step, from which state, with which event, is declared once in
+`market.workflows.challenges`; these services create the records (a call, a demand, a
+list, a bid) and make what is particular to a step (opening a list's items, the other
+bids of a selection, the agreement row).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from kechuang.core.audit import user_or_none
 from kechuang.core.models import AuditEntry
 from kechuang.core.roles import Role
 from kechuang.core.services import object_create
+from kechuang.core.workflow import day, province
 from kechuang.market import affiliation
 from kechuang.market.models import (
     Challenge,
@@ -30,17 +31,15 @@ from kechuang.market.models import (
     ChallengeBid,
     ChallengeCall,
     ChallengeDemand,
+    ChallengeEvent,
     ChallengeListBatch,
 )
-from kechuang.market.services.reviews import require_reviews_in
-from kechuang.market.services.workflow import (
-    acts_for,
-    day,
-    event,
-    is_province,
-    lock,
-    require_reason,
-    require_status,
+from kechuang.market.workflows.challenges import (
+    BATCH,
+    BID,
+    CHALLENGE,
+    DEMAND,
+    bidding_closed,
 )
 from kechuang.registry.models import Enterprise, Institution
 
@@ -53,20 +52,24 @@ _KIND_OF_INSTITUTION = {
 }
 
 
-def _update(actor: Any, obj: Any, source: str, **changes: Any) -> None:
+def _set(actor: Any, obj: Any, status: str, source: str) -> None:
+    """A consequence of a transition on a related row (the items of a list, the other
+    bids): its state follows, audited, without an action of its own."""
     before = audit.snapshot(obj)
-    for name, value in changes.items():
-        setattr(obj, name, value)
-    obj.full_clean()
-    obj.save()
+    obj.status = status
+    obj.save(update_fields=["status", "updated_at"])
     audit.record(actor, AuditEntry.Action.UPDATE, obj, before, audit.snapshot(obj), source=source)
+
+
+def _province(actor: Any) -> None:
+    scoping.require(province(actor, None))
 
 
 @transaction.atomic
 def call_create(*, actor: Any, data: Mapping[str, Any], source: str = "web") -> ChallengeCall:
-    scoping.require(is_province(actor))
+    _province(actor)
     call = object_create(actor=actor, model=ChallengeCall, data=data, source=source)
-    event("call_opened", actor, call=call)
+    ChallengeEvent.emit("call_opened", actor=actor, call=call)
     return call
 
 
@@ -81,11 +84,8 @@ def demand_propose(
     source: str = "web",
 ) -> ChallengeDemand:
     """An enterprise proposes a demand while the call is open."""
-    allowed = acts_for(actor, Role.ENTERPRISE, enterprise.pk) or (
-        scoping.role_of(actor) in (Role.PROVINCE_ADMIN, Role.CITY_ADMIN)
-        and scoping.can_edit(actor, enterprise)
-    )
-    scoping.require(allowed)
+    # Who may propose is who may correct it afterwards (the workflow's "edit").
+    scoping.require(DEMAND["edit"].who(actor, ChallengeDemand(enterprise=enterprise)))
     if not call.is_open(day(on)):
         raise ValidationError(_("需求征集不在开放期内"), code="call_closed")
     clean = {k: v for k, v in data.items() if k not in ("call", "enterprise", "status")}
@@ -95,30 +95,33 @@ def demand_propose(
         data={**clean, "call": call, "enterprise": enterprise},
         source=source,
     )
-    event("demand_proposed", actor, call=call, demand=demand)
+    ChallengeEvent.emit("demand_proposed", actor=actor, call=call, demand=demand)
     return demand
 
 
-@transaction.atomic
 def demand_decline(
     *, actor: Any, demand: ChallengeDemand, reason: str, source: str = "web"
 ) -> ChallengeDemand:
-    scoping.require(is_province(actor))
-    demand = lock(demand)
-    require_status(demand, ChallengeDemand.Status.SUBMITTED)
-    require_reason(reason)
-    _update(actor, demand, source, status=ChallengeDemand.Status.DECLINED)
-    event("demand_declined", actor, reason=reason, call=demand.call, demand=demand)
-    return demand
+    return DEMAND.perform("decline", actor=actor, obj=demand, reason=reason, source=source)
 
 
 @transaction.atomic
 def batch_create(*, actor: Any, data: Mapping[str, Any], source: str = "web") -> ChallengeListBatch:
-    scoping.require(is_province(actor))
+    _province(actor)
     clean = {k: v for k, v in data.items() if k not in ("status", "published_on")}
     batch = object_create(actor=actor, model=ChallengeListBatch, data=clean, source=source)
-    event("batch_created", actor, batch=batch)
+    ChallengeEvent.emit("batch_created", actor=actor, batch=batch)
     return batch
+
+
+def _from_demand(payload: dict[str, Any], demand: ChallengeDemand) -> None:
+    issuer = payload.get("issuer")
+    if issuer is not None and issuer != demand.enterprise:
+        raise ValidationError({"issuer": _("发榜企业应为提出需求的企业")}, code="issuer")
+    payload.setdefault("issuer", demand.enterprise)
+    for name in ("title", "need", "targets", "field"):
+        if not payload.get(name) and not payload.get(f"{name}_id"):
+            payload[name] = getattr(demand, name)
 
 
 @transaction.atomic
@@ -131,75 +134,56 @@ def challenge_create(
     source: str = "web",
 ) -> Challenge:
     """Refine a demand (or a need found otherwise) into an item of a list being drawn up."""
-    scoping.require(is_province(actor))
-    batch = lock(batch)
-    require_status(batch, ChallengeListBatch.Status.DRAFT)
     payload = {k: v for k, v in data.items() if k not in ("batch", "status", "demand")}
     if demand is not None:
-        demand = lock(demand)
-        require_status(demand, ChallengeDemand.Status.SUBMITTED, ChallengeDemand.Status.ADOPTED)
-        issuer = payload.get("issuer")
-        if issuer is not None and issuer != demand.enterprise:
-            raise ValidationError({"issuer": _("发榜企业应为提出需求的企业")}, code="issuer")
-        payload.setdefault("issuer", demand.enterprise)
-        for name in ("title", "need", "targets", "field"):
-            if not payload.get(name) and not payload.get(f"{name}_id"):
-                payload[name] = getattr(demand, name)
-    challenge = object_create(
-        actor=actor,
-        model=Challenge,
-        data={**payload, "batch": batch, "demand": demand, "status": Challenge.Status.DRAFT},
-        source=source,
-    )
-    event("challenge_added", actor, batch=batch, challenge=challenge)
-    if demand is not None and demand.status != ChallengeDemand.Status.ADOPTED:
-        _update(actor, demand, source, status=ChallengeDemand.Status.ADOPTED)
-        event("demand_adopted", actor, demand=demand, challenge=challenge)
-    return challenge
+        demand = ChallengeDemand.objects.select_for_update().get(pk=demand.pk)
+        if demand.status == ChallengeDemand.Status.DECLINED:
+            raise ValidationError(_("该需求未被采纳"), code="bad_status")
+        _from_demand(payload, demand)
+    made: list[Challenge] = []
+
+    def add(row: ChallengeListBatch) -> dict[str, Any]:
+        made.append(
+            object_create(
+                actor=actor,
+                model=Challenge,
+                data={**payload, "batch": row, "demand": demand, "status": Challenge.Status.DRAFT},
+                source=source,
+            )
+        )
+        return {"challenge": made[0]}
+
+    BATCH.perform("add_challenge", actor=actor, obj=batch, change=add, source=source)
+    if demand is not None and demand.status == ChallengeDemand.Status.SUBMITTED:
+        DEMAND.perform("adopt", actor=actor, obj=demand, data={"challenge": made[0]}, source=source)
+    return made[0]
 
 
-@transaction.atomic
 def batch_publish(
     *, actor: Any, batch: ChallengeListBatch, on: dt.date | None = None, source: str = "web"
 ) -> ChallengeListBatch:
     """Publish the list: its challenges open for bids, and the public sees them."""
-    scoping.require(is_province(actor))
-    batch = lock(batch)
-    require_status(batch, ChallengeListBatch.Status.DRAFT)
-    published_on = day(on)
-    items = list(batch.challenges.select_for_update().order_by("id"))
-    if not items:
-        raise ValidationError(_("榜单中还没有项目"), code="empty_batch")
-    late = [c.title for c in items if c.deadline < published_on]
-    if late:
-        raise ValidationError(
-            _("揭榜截止日期早于发布日期:%(titles)s"),
-            code="deadline_passed",
-            params={"titles": "、".join(late)},
-        )
-    _update(
-        actor,
-        batch,
-        source,
-        status=ChallengeListBatch.Status.PUBLISHED,
-        published_on=published_on,
-    )
-    for c in items:
-        _update(actor, c, source, status=Challenge.Status.OPEN)
-    event("batch_published", actor, batch=batch, challenges=len(items))
-    return batch
+
+    def open_items(row: ChallengeListBatch) -> dict[str, Any]:
+        items = list(row.challenges.select_for_update().order_by("id"))
+        late = [c.title for c in items if c.deadline < day(on)]
+        if late:
+            raise ValidationError(
+                _("揭榜截止日期早于发布日期:%(titles)s"),
+                code="deadline_passed",
+                params={"titles": "、".join(late)},
+            )
+        for c in items:  # the items open with their list, not by an action of their own
+            _set(actor, c, Challenge.Status.OPEN, source)
+        return {"challenges": len(items)}
+
+    return BATCH.perform("publish", actor=actor, obj=batch, on=on, change=open_items, source=source)
 
 
-@transaction.atomic
 def batch_close(
     *, actor: Any, batch: ChallengeListBatch, reason: str = "", source: str = "web"
 ) -> ChallengeListBatch:
-    scoping.require(is_province(actor))
-    batch = lock(batch)
-    require_status(batch, ChallengeListBatch.Status.PUBLISHED)
-    _update(actor, batch, source, status=ChallengeListBatch.Status.CLOSED)
-    event("batch_closed", actor, reason=reason, batch=batch)
-    return batch
+    return BATCH.perform("close", actor=actor, obj=batch, reason=reason, source=source)
 
 
 def _solver(actor: Any, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -274,7 +258,7 @@ def bid_submit(
 ) -> ChallengeBid:
     """A solver takes up a challenge (揭榜). The issuer and its affiliates are refused."""
     solver = _solver(actor, data)
-    challenge = lock(challenge)
+    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if not challenge.accepts_bids(day(on)):
         raise ValidationError(_("该榜单项目不在揭榜期内"), code="not_open")
     bid = ChallengeBid(
@@ -292,30 +276,16 @@ def bid_submit(
     bid.full_clean()
     bid.save()
     audit.record(actor, AuditEntry.Action.CREATE, bid, None, audit.snapshot(bid), source=source)
-    event("bid_submitted", actor, challenge=challenge, bid=bid)
+    ChallengeEvent.emit("bid_submitted", actor=actor, challenge=challenge, bid=bid)
     return bid
 
 
-def _is_solver(actor: Any, bid: ChallengeBid) -> bool:
-    return acts_for(actor, Role.ENTERPRISE, bid.solver_enterprise_id) or acts_for(
-        actor, Role.INSTITUTION, bid.solver_institution_id
-    )
-
-
-@transaction.atomic
 def bid_withdraw(
     *, actor: Any, bid: ChallengeBid, reason: str = "", source: str = "web"
 ) -> ChallengeBid:
-    bid = lock(bid)
-    scoping.require(is_province(actor) or _is_solver(actor, bid))
-    require_status(bid, ChallengeBid.Status.SUBMITTED)
-    require_status(bid.challenge, Challenge.Status.OPEN)
-    _update(actor, bid, source, status=ChallengeBid.Status.WITHDRAWN)
-    event("bid_withdrawn", actor, reason=reason, challenge=bid.challenge, bid=bid)
-    return bid
+    return BID.perform("withdraw", actor=actor, obj=bid, reason=reason, source=source)
 
 
-@transaction.atomic
 def bid_select(
     *,
     actor: Any,
@@ -326,23 +296,19 @@ def bid_select(
 ) -> ChallengeBid:
     """The issuer (or the province for it) chooses a solver once bidding has closed and
     the expert review, if any was assigned, is complete or ended by the province."""
-    bid = lock(bid)
-    challenge = lock(bid.challenge)
-    scoping.require(is_province(actor) or acts_for(actor, Role.ENTERPRISE, challenge.issuer_id))
-    require_status(challenge, Challenge.Status.OPEN)
-    require_status(bid, ChallengeBid.Status.SUBMITTED)
-    if day(on) <= challenge.deadline:
-        raise ValidationError(_("揭榜截止后方可选定揭榜方"), code="too_early")
-    require_reviews_in(challenge)
-    _update(actor, bid, source, status=ChallengeBid.Status.SELECTED)
-    for other in challenge.bids.filter(status=ChallengeBid.Status.SUBMITTED).exclude(pk=bid.pk):
-        _update(actor, other, source, status=ChallengeBid.Status.NOT_SELECTED)
-    _update(actor, challenge, source, status=Challenge.Status.SELECTED)
-    event("bid_selected", actor, reason=reason, challenge=challenge, bid=bid)
-    return bid
+
+    def choose(row: ChallengeBid) -> None:
+        challenge = Challenge.objects.select_for_update().get(pk=row.challenge_id)
+        if (why := bidding_closed(challenge, day(on))) is not None:
+            raise why
+        others = challenge.bids.filter(status=ChallengeBid.Status.SUBMITTED).exclude(pk=row.pk)
+        for other in others:
+            _set(actor, other, ChallengeBid.Status.NOT_SELECTED, source)
+        _set(actor, challenge, Challenge.Status.SELECTED, source)
+
+    return BID.perform("select", actor=actor, obj=bid, reason=reason, change=choose, source=source)
 
 
-@transaction.atomic
 def agreement_record(
     *,
     actor: Any,
@@ -353,32 +319,26 @@ def agreement_record(
     source: str = "web",
 ) -> ChallengeAgreement:
     """The province records the agreement the issuer signed with the selected solver."""
-    scoping.require(is_province(actor))
-    challenge = lock(challenge)
-    require_status(challenge, Challenge.Status.SELECTED)
-    bid = challenge.bids.get(status=ChallengeBid.Status.SELECTED)
-    if Decimal(amount) > challenge.budget_cap:
-        raise ValidationError({"amount": _("合同金额不能高于榜额上限")}, code="above_cap")
-    if signed_on > timezone.localdate():
-        raise ValidationError({"signed_on": _("签约日期不能晚于今天")}, code="future")
-    agreement = object_create(
-        actor=actor,
-        model=ChallengeAgreement,
-        data={
-            "challenge": challenge,
-            "bid": bid,
-            "signed_on": signed_on,
-            "amount": amount,
-            "note": note,
-        },
-        source=source,
-    )
-    _update(actor, challenge, source, status=Challenge.Status.SIGNED)
-    event("agreement_recorded", actor, challenge=challenge, bid=bid, amount=str(amount))
-    return agreement
+    made: list[ChallengeAgreement] = []
+
+    def record(row: Challenge) -> dict[str, Any]:
+        bid = row.bids.get(status=ChallengeBid.Status.SELECTED)
+        if Decimal(amount) > row.budget_cap:
+            raise ValidationError({"amount": _("合同金额不能高于榜额上限")}, code="above_cap")
+        if signed_on > timezone.localdate():
+            raise ValidationError({"signed_on": _("签约日期不能晚于今天")}, code="future")
+        data = {"challenge": row, "bid": bid, "signed_on": signed_on, "amount": amount}
+        made.append(
+            object_create(
+                actor=actor, model=ChallengeAgreement, data={**data, "note": note}, source=source
+            )
+        )
+        return {"bid": bid, "amount": str(amount)}
+
+    CHALLENGE.perform("record_agreement", actor=actor, obj=challenge, change=record, source=source)
+    return made[0]
 
 
-@transaction.atomic
 def challenge_unawarded(
     *,
     actor: Any,
@@ -388,16 +348,14 @@ def challenge_unawarded(
     source: str = "web",
 ) -> Challenge:
     """No solver, or no agreement: the challenge ends unawarded (流榜)."""
-    scoping.require(is_province(actor))
-    challenge = lock(challenge)
-    require_status(challenge, Challenge.Status.OPEN, Challenge.Status.SELECTED)
-    require_reason(reason)
-    if challenge.status == Challenge.Status.OPEN and day(on) <= challenge.deadline:
-        raise ValidationError(_("揭榜截止前不能宣布流榜"), code="too_early")
-    for bid in challenge.bids.filter(
-        status__in=[ChallengeBid.Status.SUBMITTED, ChallengeBid.Status.SELECTED]
-    ):
-        _update(actor, bid, source, status=ChallengeBid.Status.NOT_SELECTED)
-    _update(actor, challenge, source, status=Challenge.Status.UNAWARDED)
-    event("challenge_unawarded", actor, reason=reason, challenge=challenge)
-    return challenge
+
+    def end(row: Challenge) -> None:
+        if row.status == Challenge.Status.OPEN and (why := bidding_closed(row, day(on))):
+            raise why
+        live = [ChallengeBid.Status.SUBMITTED, ChallengeBid.Status.SELECTED]
+        for bid in row.bids.filter(status__in=live):
+            _set(actor, bid, ChallengeBid.Status.NOT_SELECTED, source)
+
+    return CHALLENGE.perform(
+        "unawarded", actor=actor, obj=challenge, reason=reason, change=end, source=source
+    )

@@ -1,8 +1,9 @@
 """Provincial plan projects: application, approval (立项) and acceptance (验收).
 
-A challenge whose agreement is signed is applied for by its issuer; innovation-consortium
-special projects and provincial-lab major research projects by their lead organisation.
-The province decides and accepts.
+A challenge whose agreement is signed is applied for by its issuer (the challenge
+workflow's "apply_project"); innovation-consortium special projects and provincial-lab
+major research projects by their lead organisation. The province decides and accepts
+(`market.workflows.projects`).
 """
 
 from __future__ import annotations
@@ -18,17 +19,11 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core import scoping
 from kechuang.core.roles import Role
-from kechuang.core.services import object_create, object_update
-from kechuang.market.models import Challenge, PlanProject
-from kechuang.market.services.workflow import (
-    acts_for,
-    day,
-    event,
-    is_province,
-    lock,
-    require_reason,
-    require_status,
-)
+from kechuang.core.services import object_create
+from kechuang.core.workflow import acts_for, day, province
+from kechuang.market.models import Challenge, ChallengeEvent, PlanProject
+from kechuang.market.workflows.challenges import CHALLENGE
+from kechuang.market.workflows.projects import PROJECT
 from kechuang.registry.models import Platform
 
 K = PlanProject.Kind
@@ -52,6 +47,15 @@ def _lead(data: dict[str, Any]) -> None:
     data["city_id"] = lead.city_id
 
 
+def _create(actor: Any, payload: dict[str, Any], on: dt.date | None, source: str) -> PlanProject:
+    return object_create(
+        actor=actor,
+        model=PlanProject,
+        data={**payload, "status": S.APPLIED, "applied_on": day(on)},
+        source=source,
+    )
+
+
 @transaction.atomic
 def project_apply(
     *,
@@ -64,43 +68,38 @@ def project_apply(
     """Apply for a plan project: a signed challenge, by its issuer; else by the lead."""
     payload = {k: v for k, v in data.items() if k in APPLY_FIELDS}
     if challenge is not None:
-        challenge = lock(challenge)
-        scoping.require(is_province(actor) or acts_for(actor, Role.ENTERPRISE, challenge.issuer_id))
-        require_status(challenge, Challenge.Status.SIGNED)
-        if PlanProject.objects.filter(challenge=challenge).exists():
-            raise ValidationError(_("该榜单项目已申报"), code="already_applied")
-        payload.update(
-            kind=K.CHALLENGE,
-            challenge=challenge,
-            lead_enterprise=challenge.issuer,
-            lead_institution=None,
-            platform=None,
-        )
-        payload.setdefault("name", challenge.title)
-    else:
-        if payload.get("kind") not in (K.CONSORTIUM, K.LAB_MAJOR):
-            raise ValidationError({"kind": _("请选择项目类别")}, code="kind")
-        _lead(payload)
-        lead_enterprise = payload.get("lead_enterprise")
-        lead_institution = payload.get("lead_institution")
-        scoping.require(
-            is_province(actor)
-            or acts_for(actor, Role.ENTERPRISE, getattr(lead_enterprise, "pk", None))
-            or acts_for(actor, Role.INSTITUTION, getattr(lead_institution, "pk", None))
-        )
-    if payload["kind"] == K.CHALLENGE:
-        _lead(payload)
-    project = object_create(
-        actor=actor,
-        model=PlanProject,
-        data={**payload, "status": S.APPLIED, "applied_on": day(on)},
-        source=source,
+        made: list[PlanProject] = []
+
+        def apply(row: Challenge) -> dict[str, Any]:
+            payload.update(
+                kind=K.CHALLENGE,
+                challenge=row,
+                lead_enterprise=row.issuer,
+                lead_institution=None,
+                platform=None,
+            )
+            payload.setdefault("name", row.title)
+            _lead(payload)
+            made.append(_create(actor, payload, on, source))
+            return {"project": made[0]}
+
+        CHALLENGE.perform("apply_project", actor=actor, obj=challenge, change=apply, source=source)
+        return made[0]
+    if payload.get("kind") not in (K.CONSORTIUM, K.LAB_MAJOR):
+        raise ValidationError({"kind": _("请选择项目类别")}, code="kind")
+    _lead(payload)
+    lead_enterprise = payload.get("lead_enterprise")
+    lead_institution = payload.get("lead_institution")
+    scoping.require(
+        province(actor, None)
+        or acts_for(actor, getattr(lead_enterprise, "pk", None), Role.ENTERPRISE)
+        or acts_for(actor, getattr(lead_institution, "pk", None), Role.INSTITUTION)
     )
-    event("project_applied", actor, challenge=challenge, project=project)
+    project = _create(actor, payload, on, source)
+    ChallengeEvent.emit("project_applied", actor=actor, project=project)
     return project
 
 
-@transaction.atomic
 def project_decide(
     *,
     actor: Any,
@@ -112,24 +111,19 @@ def project_decide(
     source: str = "web",
 ) -> PlanProject:
     """The province approves the project with its funding (立项), or rejects it."""
-    scoping.require(is_province(actor))
-    project = lock(project)
-    require_status(project, S.APPLIED)
-    if approve:
+    if not approve:
+        return PROJECT.perform("reject", actor=actor, obj=project, reason=reason, source=source)
+
+    def fund(row: PlanProject) -> None:
         if budget is None:
             raise ValidationError({"budget": _("请填写省级财政资助金额")}, code="required")
-        data = {"status": S.APPROVED, "approved_on": day(on), "budget": budget}
-        kind = "project_approved"
-    else:
-        require_reason(reason)
-        data = {"status": S.REJECTED}
-        kind = "project_rejected"
-    project = object_update(actor=actor, obj=project, data=data, source=source, check=False)
-    event(kind, actor, reason=reason, challenge=project.challenge, project=project)
-    return project
+        row.budget = budget
+
+    return PROJECT.perform(
+        "approve", actor=actor, obj=project, reason=reason, on=on, change=fund, source=source
+    )
 
 
-@transaction.atomic
 def project_conclude(
     *,
     actor: Any,
@@ -140,13 +134,5 @@ def project_conclude(
     source: str = "web",
 ) -> PlanProject:
     """Acceptance (验收) of an approved project: passed, or failed with the reason."""
-    scoping.require(is_province(actor))
-    project = lock(project)
-    require_status(project, S.APPROVED)
-    if not passed:
-        require_reason(reason)
-    data = {"status": S.ACCEPTED if passed else S.FAILED, "concluded_on": day(on)}
-    project = object_update(actor=actor, obj=project, data=data, source=source, check=False)
-    kind = "project_accepted" if passed else "project_failed"
-    event(kind, actor, reason=reason, challenge=project.challenge, project=project)
-    return project
+    name = "accept" if passed else "fail"
+    return PROJECT.perform(name, actor=actor, obj=project, reason=reason, on=on, source=source)

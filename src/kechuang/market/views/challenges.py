@@ -6,31 +6,63 @@ let see them: the issuer all bids on its challenges, a solver its own.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kechuang.core.http import act, form_errors, paginate
 from kechuang.core.roles import Role
 from kechuang.core.scoping import role_of
+from kechuang.core.workflow import Workflow
 from kechuang.market import forms_challenges as f
 from kechuang.market import reviews, selectors, services
 from kechuang.market.filters import BatchFilter, BidFilter, ChallengeDemandFilter, ChallengeFilter
 from kechuang.market.models import Challenge, ChallengeDemand, ChallengeListBatch
-from kechuang.market.services import challenge_edits
-from kechuang.market.services.reviews import pending_reviews
-from kechuang.market.services.workflow import acts_for
-from kechuang.market.views.common import act, form_messages, form_page, paged, save, to_form
+from kechuang.market.views.common import form_page, save, to_form
+from kechuang.market.workflows.challenges import BATCH, BID, CHALLENGE, DEMAND, pending_reviews
 from kechuang.registry.models import Enterprise
 
 DEMAND_ROLES = {Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ENTERPRISE}
 BID_ROLES = {Role.PROVINCE_ADMIN, Role.ENTERPRISE, Role.INSTITUTION}
+
+
+# The page each action posts to (the actions on a form of their own name it themselves).
+POSTS = {
+    "decline": "market:challenge_demand_decline",
+    "publish": "market:batch_publish",
+    "close_review": "market:review_close",
+    "apply_project": "market:challenge_apply",
+    "unawarded": "market:challenge_unawarded",
+    "withdraw": "market:bid_withdraw",
+}
+# Actions drawn on the page with a richer form of their own, not as a button.
+INLINE = {"assign_review", "record_agreement", "select", "approve", "reject", "accept", "fail"}
+
+
+def buttons(workflow: Workflow[Any], user: Any, obj: Any, posts: Mapping[str, str] = POSTS) -> Any:
+    """The workflow's actions open to `user` on `obj`, as buttons posting to their page;
+    `names` lists them all, for the actions drawn with a form of their own."""
+    actions = workflow.actions(user, obj)
+    shown = []
+    for a in actions:
+        if a["name"] in INLINE:
+            continue
+        if a["form"]:
+            a["url"] = resolve_url(a["form"], pk=obj.pk)
+        elif a["name"] in posts:
+            a["url"] = resolve_url(posts[a["name"]], pk=obj.pk)
+        else:
+            continue  # an action without a page of its own (a list's closing: API, demo)
+        shown.append(a)
+    return shown, {a["name"] for a in actions}
 
 
 def _province(request: HttpRequest) -> None:
@@ -42,7 +74,7 @@ def _listing(request: HttpRequest, template: str, filterset: Any, **extra: Any) 
     return render(
         request,
         template,
-        {"filter": filterset, "page": paged(request, filterset.qs), **extra},
+        {"filter": filterset, "page": paginate(request, filterset.qs), **extra},
     )
 
 
@@ -55,7 +87,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
         request,
         "market/challenge_call_list.html",
         {
-            "page": paged(request, rows),
+            "page": paginate(request, rows),
             "today": timezone.localdate(),
             "can_create": role_of(request.user) == Role.PROVINCE_ADMIN,
             "can_propose": role_of(request.user) in DEMAND_ROLES,
@@ -79,20 +111,16 @@ def call_create(request: HttpRequest) -> HttpResponse:
 def demand_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.challenge_demand_list(user=request.user)
     filterset = ChallengeDemandFilter(request.GET or None, queryset=qs)
-    page = paged(request, filterset.qs)
+    page = paginate(request, filterset.qs)
     for d in page:
-        d.editable = challenge_edits.demand_locked(d) is None and challenge_edits.may_edit_demand(
-            request.user, d
-        )
+        d.actions, _names = buttons(DEMAND, request.user, d)
     return render(
         request,
         "market/challenge_demand_list.html",
         {
             "filter": filterset,
             "page": page,
-            "is_province": role_of(request.user) == Role.PROVINCE_ADMIN,
             "can_propose": role_of(request.user) in DEMAND_ROLES,
-            "reason_form": f.ReasonForm(),
         },
     )
 
@@ -133,7 +161,8 @@ def demand_decline(request: HttpRequest, pk: int) -> HttpResponse:
     return act(
         request,
         lambda: services.demand_decline(actor=request.user, demand=demand, reason=reason),
-        "market:challenge_demand_list",
+        done=_("已不予采纳"),
+        back="market:challenge_demand_list",
     )
 
 
@@ -164,14 +193,11 @@ def batch_create(request: HttpRequest) -> HttpResponse:
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(selectors.batch_list(user=request.user), pk=pk)
     items = selectors.challenge_list(user=request.user).filter(batch=batch)
+    actions, _names = buttons(BATCH, request.user, batch)
     return render(
         request,
         "market/challenge_batch_detail.html",
-        {
-            "batch": batch,
-            "items": items,
-            "is_province": role_of(request.user) == Role.PROVINCE_ADMIN,
-        },
+        {"batch": batch, "items": items, "actions": actions},
     )
 
 
@@ -204,7 +230,8 @@ def batch_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return act(
         request,
         lambda: services.batch_publish(actor=request.user, batch=batch),
-        "market:batch_detail",
+        done=_("榜单已发布"),
+        back="market:batch_detail",
         pk=pk,
     )
 
@@ -226,15 +253,12 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
 def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     c = _challenge(request, pk)
     user: Any = request.user
-    role = role_of(user)
-    issuer = acts_for(user, Role.ENTERPRISE, c.issuer_id)
-    province = role == Role.PROVINCE_ADMIN
-    review_open = c.status == Challenge.Status.OPEN and c.review_closed_on is None
+    actions, names = buttons(CHALLENGE, user, c)
     scores = reviews.review_summary(user=user, challenge=c)
-    pending = pending_reviews(c)
     bids = list(selectors.bids_on(user=user, challenge=c))
     for b in bids:
         setattr(b, "review", scores.get(b.pk))  # noqa: B010 - read by the template
+        setattr(b, "selectable", BID.may(user, b, "select"))  # noqa: B010
     return render(
         request,
         "market/challenge_detail.html",
@@ -244,20 +268,14 @@ def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agreement": selectors.challenge_agreement(user=user, challenge=c),
             "project": selectors.project_list(user=user).filter(challenge=c).first(),
             "events": selectors.challenge_events(user=user, challenge=c),
-            "can_bid": role in BID_ROLES and not issuer and c.accepts_bids(timezone.localdate()),
-            # Selection waits for the expert review (the service refuses it as well).
-            "can_select": (issuer or province)
-            and c.status == Challenge.Status.OPEN
-            and (c.review_closed_on is not None or not pending),
-            "can_apply": (issuer or province) and c.status == Challenge.Status.SIGNED,
-            "is_province": province,
-            "sees_reviews": bool(scores) or province,
-            "reviews_pending": pending,
-            "can_assign": province and review_open and c.deadline < timezone.localdate(),
-            "can_close_review": province and review_open and bool(scores),
-            "assign_form": f.ReviewAssignForm(challenge=c) if province else None,
+            "actions": actions,
+            "action_names": names,
+            "can_select": any(b.selectable for b in bids),  # type: ignore[attr-defined]
+            "select_confirm": BID["select"].confirm,
+            "sees_reviews": bool(scores) or role_of(user) == Role.PROVINCE_ADMIN,
+            "reviews_pending": pending_reviews(c),
+            "assign_form": f.ReviewAssignForm(challenge=c) if "assign_review" in names else None,
             "agreement_form": f.AgreementForm(),
-            "reason_form": f.ReasonForm(),
         },
     )
 
@@ -297,7 +315,8 @@ def bid_select(request: HttpRequest, pk: int) -> HttpResponse:
     return act(
         request,
         lambda: services.bid_select(actor=request.user, bid=bid, reason=reason),
-        "market:challenge_detail",
+        done=_("已选定揭榜方"),
+        back="market:challenge_detail",
         pk=pk,
     )
 
@@ -308,7 +327,7 @@ def agreement_record(request: HttpRequest, pk: int) -> HttpResponse:
     c = _challenge(request, pk)
     form = f.AgreementForm(request.POST)
     if not form.is_valid():
-        form_messages(request, form)
+        form_errors(request, form)
         return redirect("market:challenge_detail", pk=pk)
     d = form.cleaned_data
     return act(
@@ -320,7 +339,8 @@ def agreement_record(request: HttpRequest, pk: int) -> HttpResponse:
             amount=d["amount"],
             note=d["note"],
         ),
-        "market:challenge_detail",
+        done=_("已签约备案"),
+        back="market:challenge_detail",
         pk=pk,
     )
 
@@ -334,7 +354,8 @@ def challenge_unawarded(request: HttpRequest, pk: int) -> HttpResponse:
     return act(
         request,
         lambda: services.challenge_unawarded(actor=request.user, challenge=c, reason=reason),
-        "market:challenge_detail",
+        done=_("已宣布流榜"),
+        back="market:challenge_detail",
         pk=pk,
     )
 
@@ -356,9 +377,11 @@ def challenge_apply(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def bid_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.bid_list(user=request.user)
-    return _listing(
-        request, "market/challenge_bid_list.html", BidFilter(request.GET or None, queryset=qs)
-    )
+    filterset = BidFilter(request.GET or None, queryset=qs)
+    page = paginate(request, filterset.qs)
+    for b in page:
+        b.actions, _names = buttons(BID, request.user, b)
+    return render(request, "market/challenge_bid_list.html", {"filter": filterset, "page": page})
 
 
 @login_required
@@ -368,5 +391,6 @@ def bid_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return act(
         request,
         lambda: services.bid_withdraw(actor=request.user, bid=bid),
-        "market:bid_list",
+        done=_("已撤回"),
+        back="market:bid_list",
     )

@@ -12,13 +12,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kechuang.core.http import act, paginate
 from kechuang.core.roles import Role
 from kechuang.core.scoping import role_of
 from kechuang.market import forms_challenges as f
 from kechuang.market import selectors, services
 from kechuang.market.filters import ProjectFilter
 from kechuang.market.models import PlanProject
-from kechuang.market.views.common import act, form_page, paged, save
+from kechuang.market.views.common import form_page, save
+from kechuang.market.workflows.projects import PROJECT
 from kechuang.registry.models import Enterprise, Institution
 
 APPLYING_ROLES = {Role.PROVINCE_ADMIN, Role.ENTERPRISE, Role.INSTITUTION}
@@ -32,7 +34,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "market/project_list.html",
         {
             "filter": fs,
-            "page": paged(request, fs.qs),
+            "page": paginate(request, fs.qs),
             "can_create": role_of(request.user) in APPLYING_ROLES,
         },
     )
@@ -85,7 +87,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "p": p,
             "events": selectors.project_events(user=request.user, project=p),
-            "is_province": role_of(request.user) == Role.PROVINCE_ADMIN,
+            "action_names": {t.name for t in PROJECT.available(request.user, p)},
             "decide_form": f.DecideForm(),
             "conclude_form": f.ConcludeForm(),
         },
@@ -111,7 +113,8 @@ def project_decide(request: HttpRequest, pk: int) -> HttpResponse:
             on=d.get("approved_on"),
             reason=d.get("reason") or "",
         ),
-        "market:project_detail",
+        done=_("已作出立项决定"),
+        back="market:project_detail",
         pk=pk,
     )
 
@@ -134,6 +137,7 @@ def project_conclude(request: HttpRequest, pk: int) -> HttpResponse:
             on=d.get("concluded_on"),
             reason=d.get("reason") or "",
         ),
-        "market:project_detail",
+        done=_("已记录验收结论"),
+        back="market:project_detail",
         pk=pk,
     )

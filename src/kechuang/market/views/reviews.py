@@ -12,11 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kechuang.core.http import act, form_errors, paginate
 from kechuang.core.roles import Role
 from kechuang.core.scoping import role_of
 from kechuang.market import forms_challenges as f
 from kechuang.market import reviews, selectors, services
-from kechuang.market.views.common import act, form_messages, paged, to_form
+from kechuang.market.views.common import to_form
+from kechuang.market.workflows.challenges import review_open
 
 
 @login_required
@@ -25,17 +27,26 @@ def review_assign(request: HttpRequest, pk: int) -> HttpResponse:
     c = get_object_or_404(selectors.challenge_list(user=request.user), pk=pk)
     form = f.ReviewAssignForm(request.POST, challenge=c)
     if not form.is_valid():
-        form_messages(request, form)
+        form_errors(request, form)
         return redirect("market:challenge_detail", pk=pk)
     d = form.cleaned_data
 
-    def assign() -> None:
-        made = services.review_assign(
-            actor=request.user, challenge=c, expert=d["expert"], bid=d["bid"]
-        )
-        messages.success(request, _("已分配评审专家(%(n)d份揭榜申请)") % {"n": len(made)})
+    made: list[Any] = []
 
-    return act(request, assign, "market:challenge_detail", pk=pk)
+    def assign() -> None:
+        made.extend(
+            services.review_assign(
+                actor=request.user, challenge=c, expert=d["expert"], bid=d["bid"]
+            )
+        )
+
+    return act(
+        request,
+        assign,
+        done=_("已分配评审专家"),
+        back="market:challenge_detail",
+        pk=pk,
+    )
 
 
 @login_required
@@ -47,7 +58,8 @@ def review_close(request: HttpRequest, pk: int) -> HttpResponse:
     return act(
         request,
         lambda: services.review_close(actor=request.user, challenge=c, reason=reason),
-        "market:challenge_detail",
+        done=_("已结束专家评审"),
+        back="market:challenge_detail",
         pk=pk,
     )
 
@@ -58,7 +70,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "market/bid_review_list.html",
-        {"page": paged(request, rows), "is_expert": role_of(request.user) == Role.EXPERT},
+        {"page": paginate(request, rows), "is_expert": role_of(request.user) == Role.EXPERT},
     )
 
 
@@ -67,12 +79,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(reviews.review_list(user=request.user), pk=pk)
     user: Any = request.user
     mine = role_of(user) == Role.EXPERT and review.expert_id == user.pk
-    open_ = (
-        mine
-        and review.reviewed_on is None
-        and review.challenge.status == review.challenge.Status.OPEN
-        and review.challenge.review_closed_on is None
-    )
+    open_ = mine and review.reviewed_on is None and review_open(review.challenge) is None
     form = f.BidReviewForm(request.POST or None) if open_ else None
     if request.method == "POST":
         if form is None:

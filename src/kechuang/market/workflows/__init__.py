@@ -1,0 +1,1 @@
+"""The market's workflows, declared as data (DESIGN.md §3)."""
