@@ -28,7 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile, File
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -122,7 +122,7 @@ def enqueue(
     `JOBS_INLINE` (tests) the job runs at once in this process."""
     if kind not in KINDS:
         raise ValueError(f"no handler for job kind {kind!r}")
-    full_key = f"{getattr(actor, 'pk', None) or '-'}:{kind}:{key}"[:120] if key else None
+    full_key = _full_key(kind, actor, key)
     if full_key and (found := Job.objects.filter(key=full_key).first()) is not None:
         return found
     row = Job(
@@ -148,6 +148,17 @@ def enqueue(
         execute(row)
         row.refresh_from_db()
     return row
+
+
+def _full_key(kind: str, actor: Any, key: str | None) -> str | None:
+    # Per user: another user's key must never lead to someone else's job.
+    return f"{getattr(actor, 'pk', None) or '-'}:{kind}:{key}"[:120] if key else None
+
+
+def existing(kind: str, *, actor: Any, key: str | None) -> Job | None:
+    """The job `actor` already started with `key`, if any (a second submit of a form)."""
+    full_key = _full_key(kind, actor, key)
+    return Job.objects.filter(key=full_key).first() if full_key else None
 
 
 def subject_of(model_row: Any) -> str:
@@ -204,21 +215,27 @@ def execute(row: Job) -> Job:
     jobs = Job.objects.filter(pk=row.pk)
     began = time.monotonic()
     _began_in_atomic[row.pk] = connection.in_atomic_block
+    reached: dict[str, Any] = {}  # the last progress reported, written with the end
     try:
         if kind is None:
             raise LookupError(f"no handler for job kind {row.kind!r}")
-        kind.handler(row)
+        try:
+            kind.handler(row)
+        finally:
+            reached = {"done": row.done, "total": row.total, "phase": row.phase}
     except Exception as exc:
         log.exception("job %s #%s failed", row.kind, row.pk)
-        jobs.update(
-            status=S.FAILED,
-            error=f"{type(exc).__name__}: {exc}"[:4000],
-            traceback=traceback.format_exc()[-20000:],
-            finished_at=timezone.now(),
-        )
+        ended = {
+            "status": S.FAILED,
+            "error": f"{type(exc).__name__}: {exc}"[:4000],
+            "traceback": traceback.format_exc()[-20000:],
+            "finished_at": timezone.now(),
+            **reached,
+        }
+        _end(jobs, ended)
     else:
-        done = {"status": S.SUCCEEDED, "finished_at": timezone.now()}
-        jobs.filter(status=S.RUNNING).update(**done)
+        ended = {"status": S.SUCCEEDED, "finished_at": timezone.now(), **reached}
+        _end(jobs.filter(status=S.RUNNING), ended)
         log.info("job %s #%s done in %.2f s", row.kind, row.pk, time.monotonic() - began)
     _last.pop(row.pk, None)
     _began_in_atomic.pop(row.pk, None)
@@ -226,9 +243,24 @@ def execute(row: Job) -> Job:
     return row
 
 
+def _end(rows: QuerySet[Job], fields: dict[str, Any]) -> None:
+    """Write how a job ended. A handler that failed mid-read can leave its connection
+    unable to write (SQLite): then on a fresh connection, outside any transaction."""
+    try:
+        rows.update(**fields)
+    except OperationalError:
+        if connection.in_atomic_block:
+            raise
+        log.warning("writing the end of a job again on a new connection", exc_info=True)
+        connection.close()
+        rows.update(**fields)
+
+
 # --- progress ---------------------------------------------------------------------------
 
 _last: dict[int, tuple[float, str]] = {}  # job id -> (time of the last write, its phase)
+# job id -> where a worker collects its progress, written by the worker's reporter thread
+_sinks: dict[int, Callable[[int, int, str], None]] = {}
 # job id -> whether its handler was called inside a transaction (inline, in tests)
 _began_in_atomic: dict[int, bool] = {}
 
@@ -236,6 +268,14 @@ _began_in_atomic: dict[int, bool] = {}
 def progress(row: Job, done: int, total: int, phase: str = "", *, force: bool = False) -> None:
     """Record progress (and beat the heartbeat); writes at most every JOBS_PROGRESS_EVERY
     seconds within one phase, so a loop may call it for every row."""
+    row.done, row.total, row.phase = done, total, phase[:40]
+    sink = _sinks.get(row.pk)
+    if sink is not None:
+        # In a worker the handler's connection never writes the row while it works: on
+        # SQLite a write there fails ("database is locked") while that connection still
+        # reads a cursor begun before another connection's write. The reporter writes it.
+        sink(done, total, row.phase)
+        return
     now = time.monotonic()
     last = _last.get(row.pk)
     every = settings.JOBS_PROGRESS_EVERY
@@ -246,14 +286,34 @@ def progress(row: Job, done: int, total: int, phase: str = "", *, force: bool = 
         # PostgreSQL it would hold the row the heartbeat writes: skip it.
         return
     _last[row.pk] = (now, phase)
-    row.done, row.total, row.phase = done, total, phase[:40]
     Job.objects.filter(pk=row.pk).update(
         done=done, total=total, phase=row.phase, heartbeat_at=timezone.now()
     )
 
 
-def beat(job_id: int) -> None:
-    Job.objects.filter(pk=job_id, status=S.RUNNING).update(heartbeat_at=timezone.now())
+def fail(row: Job, reason: str) -> None:
+    """Mark a running job failed with `reason` (when its own end could not be written)."""
+    try:
+        ended = {"status": S.FAILED, "error": reason, "finished_at": timezone.now()}
+        Job.objects.filter(pk=row.pk, status=S.RUNNING).update(**ended)
+    except Exception:
+        log.exception("job %s #%s could not be marked failed", row.kind, row.pk)
+
+
+def beat(job_id: int, state: tuple[int, int, str] | None = None) -> None:
+    """Beat the heartbeat of a running job, writing its progress `state` with it."""
+    fields: dict[str, Any] = {"heartbeat_at": timezone.now()}
+    if state is not None:
+        fields.update(done=state[0], total=state[1], phase=state[2])
+    Job.objects.filter(pk=job_id, status=S.RUNNING).update(**fields)
+
+
+def attach(job_id: int, sink: Callable[[int, int, str], None] | None) -> None:
+    """Send a job's progress to `sink` (a worker's reporter) rather than to the database."""
+    if sink is None:
+        _sinks.pop(job_id, None)
+    else:
+        _sinks[job_id] = sink
 
 
 def save_result(row: Job, name: str, content: bytes | File[Any]) -> None:

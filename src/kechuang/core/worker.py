@@ -47,8 +47,7 @@ class Worker:
 
     def run(self) -> int:
         """Loop until stopped; returns the number of jobs run."""
-        signal.signal(signal.SIGTERM, self.stop)
-        signal.signal(signal.SIGINT, self.stop)
+        before = {s: signal.signal(s, self.stop) for s in (signal.SIGTERM, signal.SIGINT)}
         log.info("worker %s started; kinds: %s", self.id, ", ".join(sorted(jobs.KINDS)))
         ran = 0
         swept_at = 0.0
@@ -65,39 +64,65 @@ class Worker:
                 self.stopping.wait(self.poll)
                 continue
             log.info("worker %s runs job %s #%s", self.id, row.kind, row.pk)
-            with Heartbeat(row.pk):
-                jobs.execute(row)
+            try:
+                with Heartbeat(row.pk):
+                    jobs.execute(row)
+            except Exception:
+                log.exception("worker %s could not record the end of job #%s", self.id, row.pk)
+                connections.close_all()
+                jobs.fail(row, "执行进程未能记录任务结束,见日志")
             ran += 1
             if self.max_jobs is not None and ran >= self.max_jobs:
                 break
+        for signum, handler in before.items():  # a worker run inside a test gives them back
+            signal.signal(signum, handler)
         connections.close_all()
         log.info("worker %s stopped after %s jobs", self.id, ran)
         return ran
 
 
 class Heartbeat:
-    """Beats a running job's heartbeat every JOBS_HEARTBEAT seconds from a thread of its own
-    (and its own database connection)."""
+    """Writes a running job's progress and heartbeat from a thread of its own (and its own
+    database connection): every JOBS_PROGRESS_EVERY seconds when the progress moved, every
+    JOBS_HEARTBEAT seconds otherwise."""
 
     def __init__(self, job_id: int) -> None:
         self.job_id = job_id
         self.done = threading.Event()
+        self.state: tuple[int, int, str] | None = None
+        self.written: tuple[int, int, str] | None = None
         self.thread = threading.Thread(target=self._beat, name=f"heartbeat-{job_id}", daemon=True)
 
     def __enter__(self) -> Heartbeat:
+        jobs.attach(self.job_id, self.report)
         self.thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        jobs.attach(self.job_id, None)
         self.done.set()
         self.thread.join(timeout=30)
 
-    def _beat(self) -> None:
+    def report(self, done: int, total: int, phase: str) -> None:
+        self.state = (done, total, phase)
+
+    def _write(self) -> None:
+        state = self.state
         try:
-            while not self.done.wait(settings.JOBS_HEARTBEAT):
-                try:
-                    jobs.beat(self.job_id)
-                except Exception:  # a locked SQLite file: the next beat will do
-                    log.warning("heartbeat of job #%s not written", self.job_id, exc_info=True)
+            jobs.beat(self.job_id, state if state != self.written else None)
+            self.written = state
+        except Exception:  # a locked SQLite file: the next beat will do
+            log.warning("heartbeat of job #%s not written", self.job_id, exc_info=True)
+
+    def _beat(self) -> None:
+        tick = min(settings.JOBS_PROGRESS_EVERY, settings.JOBS_HEARTBEAT)
+        last = time.monotonic()
+        try:
+            while not self.done.wait(tick):
+                if self.state != self.written or time.monotonic() - last >= settings.JOBS_HEARTBEAT:
+                    self._write()
+                    last = time.monotonic()
+            if self.state != self.written:
+                self._write()  # the last progress the handler reported
         finally:
             connections.close_all()
