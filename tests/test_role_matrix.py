@@ -16,6 +16,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kechuang.api import api
+from kechuang.core import jobs
 from kechuang.core.roles import Role
 from tests.factories import make_uscc
 from tests.market.matrix import (
@@ -84,12 +85,15 @@ from tests.role_matrix_world import (
     PLAT,
     ROLES,
     SVC,
+    SY,
     TRA,
+    Row,
     World,
     build_world,
 )
 
 pytestmark = pytest.mark.django_db
+BGJOB = "background_job"
 
 # --- the expectation tables -----------------------------------------------------------------
 
@@ -150,6 +154,7 @@ READ = {  #     province city      zone  enterprise institution service bank  ex
     RES:  by_role(ALL,  CITY,       ZONE, OWN,       NO,        NO,     NO,   NO,    NO),
     POINTS: by_role(NO, NO,         NO,   NO,        NO,        NO,     CONS, NO,    NO),
     SIM:  by_role(ALL,  NO,         NO,   NO,        NO,        NO,     NO,   NO,    NO),
+    BGJOB: by_role(ALL, CITY,       NO,   NO,        NO,        NO,     NO,   NO,    NO),
 }
 EDIT = {  #     province city      zone  enterprise institution service bank  expert anonymous
     ENT:  by_role(ALL,  CITY,       NO,   OWN,       NO,        NO,     NO,   NO,    NO),
@@ -172,6 +177,8 @@ EDIT = {  #     province city      zone  enterprise institution service bank  ex
     BREV: by_role(NO,   NO,         NO,   NO,        NO,        NO,     NO,   PEOPLE, NO),
 }
 # fmt: on
+# A queued job cannot be retried: whoever sees it is refused (403), the others get 404.
+EDIT[BGJOB] = by_role(NO, NO, NO, NO, NO, NO, NO, NO, NO)
 TABLES = Tables(read=READ, edit=EDIT)
 # Who may open a form that creates something (or upload a file of such things).
 REGISTRARS = frozenset({Role.PROVINCE_ADMIN, Role.CITY_ADMIN})
@@ -231,7 +238,7 @@ PAGES: dict[str, Spec] = {
     "market:contract_list": ListOf(CON, login=True),
     "market:contract_submit": CreateOf(CONTRACT_PARTIES),
     "market:contract_stats": LoggedIn(),
-    "market:contract_export": ListOf(CON, login=True),
+    "market:contract_export": ListOf(CON, login=True, query=CSV),
     "market:contract_import": CreateOf(REGISTRARS),
     "market:contract_detail": DetailOf(CON, login=True),
     "market:contract_certificate": DetailOf(CON, login=True, needs="registered"),
@@ -347,12 +354,16 @@ PAGES: dict[str, Spec] = {
     "programs:bank_points": ListOf(POINTS, login=True),
     "programs:consents": CreateOf(ENTERPRISES),
     "programs:consent_revoke": PostOnly(CONSENT),
+    "core:job_list": LoggedIn(),  # each sees the jobs of its own scope
+    "core:job_detail": DetailOf(BGJOB, login=True),
 }
 SKIP_PREFIXES = {  # not walked at all
     "admin/": "the Django admin is for staff only; tests/registry/test_admin.py covers it",
 }
 SKIP = {
     "set_language": "switches the language by POST and redirects back; not a page",
+    "core:job_download": "a job's file, for its owner and scope: tests/core/test_exports.py",
+    "core:job_retry": "a POST on a failed job, by its owner and scope: tests/core/test_exports.py",
 }
 
 
@@ -433,6 +444,9 @@ API_OPERATIONS: dict[str, Spec] = {
     "programs_gradient_detail": DetailOf(GRA, login=True),
     "programs_certification_list": ListOf(CERT),
     "programs_run_list": ListOf(RUN, login=True),
+    "jobs_job_list": ListOf(BGJOB, login=True),
+    "jobs_job_detail": DetailOf(BGJOB, login=True),
+    "jobs_job_retry": EditOf(BGJOB),
     "programs_run_create": CreateOf(
         REGISTRARS, body=lambda n: {"program": "tech-sme", "year": 2023}
     ),
@@ -488,6 +502,10 @@ def world(settings) -> World:
     w.rows.update(market_rows(w))
     w.rows.update(programs_rows(w))
     w.rows.update(runs_rows(w))
+    w.rows[BGJOB] = [
+        Row(jobs.enqueue("core.selftest", actor=w.users[Role.PROVINCE_ADMIN]), None),
+        Row(jobs.enqueue("core.selftest", actor=w.users[Role.CITY_ADMIN]), SY),
+    ]
     return w
 
 

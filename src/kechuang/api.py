@@ -37,6 +37,7 @@ api = KechuangAPI(
 install_error_handlers(api)
 api.add_router("/registry/", registry_router)
 api.add_router("/reference/", reference_router)
+api.add_router("/", "kechuang.core.api_jobs.router")
 api.add_router("/market/", "kechuang.market.api.router")
 api.add_router("/market/", "kechuang.market.api_matching.router")
 api.add_router("/market/", "kechuang.market.api_reviews.router")

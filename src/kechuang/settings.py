@@ -120,9 +120,30 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
 
 NINJA_PAGINATION_PER_PAGE = 20
 
+# Background jobs (core/jobs.py, run by `kechuang worker`).
+JOBS_INLINE = env.bool("JOBS_INLINE", default=False)  # run at once in the caller (tests)
+JOBS_MAX_HEAVY = env.int("JOBS_MAX_HEAVY", default=1)  # heavy jobs running at once
+JOBS_POLL = env.float("JOBS_POLL", default=1.0)  # seconds between a worker's polls
+JOBS_HEARTBEAT = env.float("JOBS_HEARTBEAT", default=10.0)  # seconds between heartbeats
+# A job on another host whose heartbeat is older than this is taken for dead.
+JOBS_STALE_AFTER = env.int("JOBS_STALE_AFTER", default=300)
+JOBS_PROGRESS_EVERY = env.float("JOBS_PROGRESS_EVERY", default=0.5)  # seconds between writes
+
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        # The product's own loggers; children propagate to "kechuang".
+        "kechuang": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "kechuang.jobs": {"level": LOG_LEVEL},
+        "kechuang.auth": {"level": LOG_LEVEL},
+        "kechuang.bank": {"level": LOG_LEVEL},
+        "kechuang.imports": {"level": LOG_LEVEL},
+    },
 }

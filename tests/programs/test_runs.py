@@ -13,8 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from kechuang.core.models import AuditEntry
+from kechuang.core import jobs
+from kechuang.core.models import AuditEntry, Job
 from kechuang.core.roles import Role
+from kechuang.core.worker import Worker
 from kechuang.programs import selectors_runs as sel
 from kechuang.programs.models import EvaluationResult, EvaluationRun
 from kechuang.programs.services import runs as service
@@ -116,13 +118,39 @@ def test_progress_goes_through_the_stages_to_done(firms, province_admin):
 
 
 def test_a_queued_run_starts_after_commit_and_ends_done(firms, province_admin, settings):
-    settings.EVALUATION_RUNS_INLINE = False
+    outcome = service.run_evaluation(
+        actor=province_admin, program="tech-sme", year=YEAR, background=True, key="k"
+    )
+    assert outcome.run.status == "queued" and outcome.run.percent == 0
+    again = service.run_evaluation(
+        actor=province_admin, program="tech-sme", year=YEAR, background=True, key="k"
+    )
+    assert again.run.pk == outcome.run.pk and EvaluationRun.objects.count() == 1
+    assert Worker(poll=0, max_jobs=1).run() == 1  # what `kechuang worker` does
+    done = EvaluationRun.objects.get(pk=outcome.run.pk)
+    assert done.status == "done" and done.evaluated == 5
+    assert jobs.for_subject(done).status == "succeeded"
+
+
+def test_a_run_whose_worker_died_keeps_no_results_and_a_retry_runs_it_again(firms, province_admin):
     outcome = service.run_evaluation(
         actor=province_admin, program="tech-sme", year=YEAR, background=True
     )
-    assert outcome.run.status == "queued" and outcome.run.percent == 0
-    done = service.execute(outcome.run.pk).run  # what the background thread does
-    assert done.status == "done" and done.evaluated == 5
+    row = jobs.claim("w-gone")
+    service.execute(outcome.run.pk)  # as if the worker had written results, then died
+    EvaluationRun.objects.filter(pk=outcome.run.pk).update(status="running")
+    assert EvaluationResult.objects.filter(run=outcome.run).exists()
+    Job.objects.filter(pk=row.pk).update(host="elsewhere", heartbeat_at="2000-01-01T00:00Z")
+    [swept] = jobs.sweep()
+    dead = EvaluationRun.objects.get(pk=outcome.run.pk)
+    assert dead.status == "failed" and "没有心跳" in dead.error
+    assert dead.error == swept.error
+    assert not EvaluationResult.objects.filter(run=dead).exists()
+    again = jobs.retry(swept, province_admin)
+    assert Worker(poll=0, max_jobs=1).run() == 1
+    assert Job.objects.get(pk=again.pk).status == "succeeded"
+    rerun = EvaluationRun.objects.get(pk=dead.pk)
+    assert rerun.status == "done" and EvaluationResult.objects.filter(run=rerun).count() == 5
 
 
 def test_a_failed_run_says_why_and_keeps_no_results(firms, province_admin):

@@ -8,18 +8,21 @@ import io
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from kechuang.core.roles import Role
 from kechuang.programs.models import EvaluationRun
 from tests.factories import UserFactory
+from tests.jobs_support import content, export_file
 from tests.programs.runs_support import YEAR, province_firms, run
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def firms(db, settings):
-    settings.EVALUATION_RUNS_INLINE = True
+def firms(db, settings, tmp_path):
+    settings.JOBS_INLINE = True
+    settings.MEDIA_ROOT = tmp_path / "media"  # export files land here
     return province_firms()
 
 
@@ -122,8 +125,11 @@ def test_results_filter_and_export(firms, client, province_admin, dalian_admin):
         reverse("programs:run_export", args=[r.pk]), {"format": "csv", "verdict": "fail"}
     )
     assert [row["原因代码"] for row in _csv(filtered)] == ["score_below_pass"]
-    xlsx = client.get(reverse("programs:run_export", args=[r.pk]))
+    xlsx = export_file(client, reverse("programs:run_export", args=[r.pk]), {"verdict": "pass"})
     assert xlsx.status_code == 200 and "spreadsheetml" in xlsx["Content-Type"]
+    sheet = load_workbook(io.BytesIO(content(xlsx)), read_only=True).worksheets[0]
+    got = [list(v) for v in sheet.iter_rows(values_only=True)]
+    assert got[0][1] == "企业名称" and len(got) == 4  # the header and the three passed
     assert (
         client.get(reverse("programs:run_export", args=[r.pk]), {"format": "pdf"}).status_code
         == 400

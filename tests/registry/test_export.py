@@ -23,6 +23,7 @@ from tests.factories import (
     PlatformFactory,
     ServiceInstitutionFactory,
 )
+from tests.jobs_support import content, export_file
 from tests.registry.test_import import row, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,12 @@ def test_export_queryset_csv_and_xlsx():
     assert isinstance(sheet[1][3], dt.datetime)
 
 
+@pytest.fixture(autouse=True)
+def inline_jobs(settings, tmp_path):
+    settings.JOBS_INLINE = True
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def test_enterprise_export_applies_filters_and_scope(client, province_admin, city_admin):
     EnterpriseFactory(name="沈阳甲")
     EnterpriseFactory(name="大连乙", county="210202")
@@ -68,10 +75,12 @@ def test_enterprise_export_applies_filters_and_scope(client, province_admin, cit
     assert [r[1] for r in filtered[1:]] == ["大连乙"]
 
     client.force_login(city_admin)
-    response = client.get(url)  # xlsx by default
+    response = export_file(client, url)  # xlsx by default, written by a job
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
-    assert [r[1] for r in read_xlsx(response.content)[1:]] == ["沈阳甲"]
+    assert [r[1] for r in read_xlsx(content(response))[1:]] == ["沈阳甲"]
+    filtered = export_file(client, url, {"format": "xlsx", "city": "210200"})
+    assert read_xlsx(content(filtered))[1:] == []
 
 
 @pytest.mark.parametrize(
@@ -87,9 +96,13 @@ def test_every_list_exports(client, province_admin, name, factory, header):
     obj = factory()
     client.force_login(province_admin)
     for fmt in ("csv", "xlsx"):
-        response = client.get(reverse(f"registry:{name}"), {"format": fmt})
+        if fmt == "csv":
+            response = client.get(reverse(f"registry:{name}"), {"format": fmt})
+        else:
+            response = export_file(client, reverse(f"registry:{name}"), {"format": fmt})
         assert response.status_code == 200
-        rows = read_csv(response.content) if fmt == "csv" else read_xlsx(response.content)
+        body = content(response)
+        rows = read_csv(body) if fmt == "csv" else read_xlsx(body)
         assert header in rows[0]
         assert obj.name in rows[1]
 
@@ -135,10 +148,14 @@ def test_yearly_export_reimports_unchanged(client, province_admin, tmp_path, fmt
     audited = AuditEntry.objects.count()
 
     client.force_login(province_admin)
-    response = client.get(reverse("registry:enterprise_year_export"), {"format": fmt})
+    url = reverse("registry:enterprise_year_export")
+    if fmt == "csv":
+        body = client.get(url, {"format": fmt}).content
+    else:  # the workbook is written by a job
+        body = content(export_file(client, url, {"format": fmt}))
     exported = tmp_path / f"out.{fmt}"
-    exported.write_bytes(response.content)
-    table = read_csv(response.content) if fmt == "csv" else read_xlsx(response.content)
+    exported.write_bytes(body)
+    table = read_csv(body) if fmt == "csv" else read_xlsx(body)
     assert table[0][:6] == [
         "统一社会信用代码",
         "企业名称",

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,3 +26,5 @@ class CoreConfig(AppConfig):
         post_migrate.connect(
             restore_reference_data, sender=self, dispatch_uid="core.restore_reference_data"
         )
+        # Each app's background job handlers (`<app>/tasks.py`, `@jobs.job(...)`).
+        autodiscover_modules("tasks")

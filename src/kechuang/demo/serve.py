@@ -1,11 +1,15 @@
-"""Bring the database up to date and hand the process over to gunicorn."""
+"""Bring the database up to date and serve the demo: gunicorn and, beside it, a
+`kechuang worker` for the background jobs; both stop together."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
 import sys
 from pathlib import Path
+from types import FrameType
 
 from django.core.management import call_command
 from django.db import connection, connections
@@ -38,12 +42,33 @@ def gunicorn_argv(port: int, workers: int = 2) -> list[str]:
     ]
 
 
-def exec_gunicorn(port: int) -> None:
-    """Replace this process by gunicorn (never returns)."""
+def worker_argv() -> list[str]:
+    # --parent: the worker also ends if this process is killed without a chance to stop it.
+    return [sys.executable, "-m", "kechuang.cli", "worker", "--parent", str(os.getpid())]
+
+
+def exec_gunicorn(port: int) -> int:
+    """Run gunicorn and a worker until gunicorn ends or this process is asked to stop;
+    returns gunicorn's exit status."""
     call_command("collectstatic", interactive=False, verbosity=0)
     connections.close_all()
-    argv = gunicorn_argv(port)
     sys.stdout.flush()
     sys.stderr.flush()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kechuang.settings")
-    os.execv(argv[0], argv)
+    worker = subprocess.Popen(worker_argv())
+    server = subprocess.Popen(gunicorn_argv(port))
+
+    def forward(signum: int, frame: FrameType | None) -> None:
+        server.send_signal(signal.SIGTERM)
+
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, forward)
+    try:
+        status = server.wait()
+    finally:
+        worker.send_signal(signal.SIGTERM)  # it finishes the job in hand, then exits
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+    return status

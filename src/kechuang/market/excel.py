@@ -6,14 +6,14 @@ back unchanged. Cell parsing is shared with the registry import.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
 from django.utils import translation
-from openpyxl import Workbook
 
+from kechuang.core import exports
 from kechuang.market.models import ContractDeduction, TechContract
 from kechuang.registry.importing.cells import (
     CellError,
@@ -86,11 +86,12 @@ BY_KEY = {c.key: c for c in COLUMNS}
 DEDUCTION_KINDS = [k for k, _label in ContractDeduction.Kind.choices]
 
 
-def export_contracts(contracts: Iterable[TechContract]) -> bytes:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("技术合同")
-    ws.append([c.label for c in COLUMNS])
-    ws.append([c.key for c in COLUMNS])  # machine keys, skipped on import
+HEADERS = [[c.label for c in COLUMNS], [c.key for c in COLUMNS]]  # keys: skipped on import
+SHEET = "技术合同"
+
+
+def contract_rows(contracts: Iterable[TechContract]) -> Iterator[list[Any]]:
+    """The contracts as rows of COLUMNS (deductions prefetched by the caller)."""
     for contract in contracts:
         cuts = {d.kind: d.amount for d in contract.deductions.all()}
         row: list[Any] = []
@@ -108,7 +109,10 @@ def export_contracts(contracts: Iterable[TechContract]) -> bytes:
                 row.append(getattr(contract, f"get_{key}_display")())
             else:
                 row.append(getattr(contract, key))
-        ws.append(row)
+        yield row
+
+
+def export_contracts(contracts: Iterable[TechContract], fmt: exports.Format = "xlsx") -> bytes:
     out = BytesIO()
-    wb.save(out)
+    exports.write(out, fmt, HEADERS, contract_rows(contracts), sheet=SHEET)
     return out.getvalue()

@@ -126,6 +126,8 @@ def run_create(request: HttpRequest, payload: RunIn) -> Any:
         region=payload.region,
         source="api",
         background=True,
+        # A client retrying the same POST sends the same key and gets the same run.
+        key=request.headers.get("Idempotency-Key") or None,
     )
     return Status(201, outcome.run)
 

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core import scoping
+from kechuang.core.forms import SubmissionKey
 from kechuang.core.models import Region
 from kechuang.core.roles import Role
 from kechuang.programs import specs
@@ -41,6 +42,7 @@ class RunForm(forms.Form):
         empty_label=_("全部(有权限的范围)"),
         help_text=_("市、沈抚示范区或区县;留空则为全省(市科技局为本市)"),
     )
+    submission = SubmissionKey()
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

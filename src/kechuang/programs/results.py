@@ -210,7 +210,9 @@ def _write_chunk(chunk: pl.DataFrame) -> None:
             cur.executemany(f"INSERT INTO {name} ({cols}) VALUES ({marks})", chunk.rows())
 
 
-def write(table: pl.DataFrame, progress: Callable[[int], None] | None = None) -> int:
+def write(
+    table: pl.DataFrame, progress: Callable[[int], None] | None = None, chunk: int = CHUNK
+) -> int:
     """Insert `table` (COLUMNS, in order) into the result table; returns the rows written.
 
     On PostgreSQL outside a transaction, chunks go in side by side on connections of their own
@@ -218,15 +220,15 @@ def write(table: pl.DataFrame, progress: Callable[[int], None] | None = None) ->
     done = 0
     lock = threading.Lock()
 
-    def one(chunk: pl.DataFrame) -> None:
+    def one(part: pl.DataFrame) -> None:
         nonlocal done
-        _write_chunk(chunk)
+        _write_chunk(part)
         with lock:
-            done += chunk.height
+            done += part.height
             if progress is not None:
                 progress(done)
 
-    side_by_side([partial(one, chunk) for chunk in table.iter_slices(CHUNK)])
+    side_by_side([partial(one, part) for part in table.iter_slices(chunk)])
     return done
 
 

@@ -10,12 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.roles import Role
 from kechuang.core.scoping import role_of
+from kechuang.core.views_jobs import export_page
 from kechuang.programs import selectors_runs as sel
 from kechuang.programs.filters_runs import ResultFilter
 from kechuang.programs.forms_runs import RunForm, split
@@ -64,6 +66,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
                 year=year,
                 region=region.code if region else None,
                 background=True,
+                key=form.cleaned_data["submission"] or None,
             )
         except ValidationError as exc:
             for message in exc.messages:
@@ -123,7 +126,7 @@ RESULT_COLUMNS = (
 )
 
 
-def _result_columns(run: Any) -> tuple[ExportColumn, ...]:
+def result_columns(run: Any) -> tuple[ExportColumn, ...]:
     """The export's columns; a row's reason codes are positions in its run's `reason_keys`."""
     keys = list(run.reason_keys or [])
 
@@ -139,8 +142,14 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
     fmt = request.GET.get("format", "xlsx")
     if fmt not in FORMATS:
         return HttpResponseBadRequest("format must be xlsx or csv")
+    if fmt == "xlsx":  # tens of thousands of rows: written by a job
+        back = reverse("programs:run_detail", args=[run.pk])
+        title = f"{_title(run)} #{run.pk}"
+        return export_page(
+            request, "programs.run_results", title=title, back=back, extra={"run": run.pk}
+        )
     rows = ResultFilter(request.GET, queryset=sel.run_results(user=request.user, run=run)).qs
-    data = export_queryset(rows.order_by("-score", "pk"), _result_columns(run), cast(Format, fmt))
+    data = export_queryset(rows.order_by("-score", "pk"), result_columns(run), cast(Format, fmt))
     response = HttpResponse(data, content_type=FORMATS[fmt])
     name = f"评价结果-{run.program}-{run.year}-{run.pk}-{timezone.localdate().isoformat()}.{fmt}"
     response["Content-Disposition"] = content_disposition_header(True, name) or ""

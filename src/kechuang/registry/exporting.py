@@ -8,7 +8,6 @@ no change.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -20,7 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core import scoping
+from kechuang.core import exports, scoping
 from kechuang.registry.importing.columns import COLUMNS
 from kechuang.registry.models import (
     Bank,
@@ -69,20 +68,11 @@ def _cell(value: Any) -> Any:
     return str(value)  # lazy translations and anything else
 
 
-def _rows(queryset: QuerySet[Any], columns: Sequence[ExportColumn]) -> Iterator[list[Any]]:
+def table_rows(queryset: QuerySet[Any], columns: Sequence[ExportColumn]) -> Iterator[list[Any]]:
+    """The rows of `queryset` as cell values, read in chunks with `values_list`."""
     displays = [c.display for c in columns]
     for record in queryset.values_list(*(c.path for c in columns)).iterator(chunk_size=5000):
         yield [_cell(f(v) if f else v) for f, v in zip(displays, record, strict=True)]
-
-
-def _csv_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ", timespec="seconds")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 def export_queryset(queryset: QuerySet[Any], columns: Sequence[ExportColumn], fmt: Format) -> bytes:
@@ -91,41 +81,12 @@ def export_queryset(queryset: QuerySet[Any], columns: Sequence[ExportColumn], fm
     Headers and choice labels are Chinese whatever the reader's language: the files go to
     officials and back into the import, which knows the Chinese labels.
     """
-    with translation.override("zh-hans"):
-        return _export(queryset, columns, fmt)
-
-
-def _export(queryset: QuerySet[Any], columns: Sequence[ExportColumn], fmt: Format) -> bytes:
-    headers = [str(c.label) for c in columns]
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(headers)
-        for row in _rows(queryset, columns):
-            writer.writerow([_csv_text(v) for v in row])
-        # The BOM makes Excel on Chinese Windows read the file as UTF-8, not GBK.
-        return ("\ufeff" + buf.getvalue()).encode("utf-8")
-    if fmt != "xlsx":
+    if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title="data")
-    bold = Font(bold=True)
-    head = []
-    for text in headers:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        head.append(cell)
-    sheet.append(head)
-    sheet.freeze_panes = "A2"
-    for row in _rows(queryset, columns):
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    with translation.override("zh-hans"):
+        out = io.BytesIO()
+        exports.write(out, fmt, [[str(c.label) for c in columns]], table_rows(queryset, columns))
+        return out.getvalue()
 
 
 E = ExportColumn

@@ -17,10 +17,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.forms import SubmissionKey
+from kechuang.core.views_jobs import export_page
 from kechuang.registry import exporting, filters, selectors
 from kechuang.registry.exporting import FORMATS, ExportColumn, Format, export_queryset
 from kechuang.registry.importing import can_import
@@ -83,6 +86,9 @@ def export_list(request: HttpRequest, kind: str) -> HttpResponse:
     fmt = _format(request)
     if fmt is None:
         return HttpResponseBadRequest("format must be xlsx or csv")
+    if fmt == "xlsx":  # a workbook of a whole list is a job; the CSV is quick enough here
+        back = reverse(f"registry:{kind}_list")
+        return export_page(request, f"registry.{kind}", title=spec.filename, back=back)
     rows = spec.filterset(request.GET, queryset=spec.rows(user=request.user)).qs
     stamp = timezone.localdate().isoformat()
     return _file(export_queryset(rows, spec.columns, fmt), fmt, f"{spec.filename}-{stamp}")
@@ -94,6 +100,9 @@ def export_enterprise_years(request: HttpRequest) -> HttpResponse:
     fmt = _format(request)
     if fmt is None:
         return HttpResponseBadRequest("format must be xlsx or csv")
+    if fmt == "xlsx":
+        back = reverse("registry:enterprise_list")
+        return export_page(request, "registry.enterprise_year", title=_("企业年度数据"), back=back)
     enterprises = filters.EnterpriseFilter(
         request.GET, queryset=selectors.enterprise_list(user=request.user)
     ).qs
@@ -110,6 +119,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("数据文件"), help_text=_("按导入模板填写的 .xlsx 或 .csv 文件"))
     dry_run = forms.BooleanField(label=_("仅校验,不写入"), required=False)
+    submission = SubmissionKey()
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -128,6 +138,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             actor=request.user,
             upload=form.cleaned_data["file"],
             dry_run=form.cleaned_data["dry_run"],
+            key=form.cleaned_data["submission"] or None,
         )
         return redirect("registry:import_job", pk=job.pk)
     context = {

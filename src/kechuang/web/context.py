@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kechuang.core.roles import Role
+from kechuang.core.roles import ADMIN_ROLES, Role
 from kechuang.core.scoping import role_of
 
 # (URL name, label, section). Entries whose URL is not routed (an app not installed yet) are
@@ -25,7 +25,9 @@ NAVIGATION: list[tuple[str, Any, str | None]] = [
     ("registry:person_list", pgettext_lazy("plural", "人员"), None),
     ("market:index", _("技术市场"), "/market/"),
     ("programs:techsme_list", _("企业评价"), "/programs/"),
+    ("core:job_list", _("后台任务"), "/jobs/"),
 ]
+ADMIN_ONLY = {"core:job_list"}  # entries shown to the administrations only
 
 
 def _url(name: str) -> str | None:
@@ -40,6 +42,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     path = request.path
     for name, label, section in NAVIGATION:
+        if name in ADMIN_ONLY and role not in ADMIN_ROLES:
+            continue
         url = _url(name)
         if url is None:
             continue

@@ -12,4 +12,5 @@ urlpatterns = [
     path("registry/", include("kechuang.registry.urls")),
     path("market/", include("kechuang.market.urls")),
     path("programs/", include("kechuang.programs.urls")),
+    path("jobs/", include("kechuang.core.urls")),
 ]

@@ -12,11 +12,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kechuang.core.models import Region, TechField
+from kechuang.core.views_jobs import export_page
 from kechuang.market import excel, importing, selectors, stats
 from kechuang.market.filters import ContractFilter
 from kechuang.market.forms import ImportForm
@@ -118,18 +120,27 @@ def contract_stats(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def contract_export(request: HttpRequest) -> HttpResponse:
-    qs = ContractFilter(request.GET or None, queryset=selectors.contract_list(user=request.user)).qs
-    qs = qs.select_related(
+def contracts_of(user: Any, query: Any) -> Any:
+    """The contracts `user` may see under the list's filters, ready to be written."""
+    qs = ContractFilter(query or None, queryset=selectors.contract_list(user=user)).qs
+    return qs.select_related(
         "seller_enterprise", "seller_institution", "buyer_enterprise", "buyer_institution"
     ).prefetch_related("deductions")
-    data = excel.export_contracts(qs[:EXPORT_LIMIT])
-    response = HttpResponse(
-        data,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="contracts.xlsx"'
+
+
+@login_required
+def contract_export(request: HttpRequest) -> HttpResponse:
+    """The workbook is written by a job; a CSV of up to EXPORT_LIMIT contracts at once."""
+    if request.GET.get("format") != "csv":
+        return export_page(
+            request,
+            "market.contracts",
+            title=gettext_lazy("技术合同"),
+            back=reverse("market:contract_list"),
+        )
+    data = excel.export_contracts(contracts_of(request.user, request.GET)[:EXPORT_LIMIT], "csv")
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="contracts.csv"'
     return response
 
 

@@ -1,15 +1,16 @@
 """Batch evaluations of the registry: who may run one, and running it with progress.
 
 `run_evaluation` checks the actor, records the run (audited), then evaluates — in the caller's
-thread (the command line, tests) or in a background thread once the run is committed (the
-web, like the registry's imports). The run row is updated outside any transaction, so a page
-polling it sees the stage and the results written so far; the results of a run that fails
-are removed, and only finished runs are ever shown.
+process (the command line, the demo) or, from the web and the API, as a durable job run by
+`kechuang worker` (core/jobs.py). The run row is updated outside any transaction, so a page
+polling it sees the stage and the rows written so far; the results of a run that fails are
+removed (by the run itself, or by the sweep when its worker died), and only finished runs
+are ever shown.
 """
 
 from __future__ import annotations
 
-import threading
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,14 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core import audit, scoping
-from kechuang.core.models import AuditEntry, Region
+from kechuang.core import audit, jobs, scoping
+from kechuang.core.models import AuditEntry, Job, Region
 from kechuang.core.roles import Role
 from kechuang.programs import results, specs
 from kechuang.programs.frames import Selection, for_specs, registry_frame
@@ -36,6 +36,8 @@ PROGRESS_EVERY = 0.5  # seconds between progress writes of one stage
 S = EvaluationRun.Status
 # Runs started without a user: the command line, and the demo's generator.
 SYSTEM_SOURCES = ("cli", "demo")
+KIND = "programs.run"
+log = logging.getLogger("kechuang.jobs")
 
 
 @dataclass(frozen=True)
@@ -143,38 +145,56 @@ def run_evaluation(
     progress: Progress | None = None,
     keep_result: bool = False,
     pilot_zones: bool = False,
+    key: str | None = None,
 ) -> Outcome:
-    """Create a run and evaluate; in a background thread (after commit) when asked."""
-    run = run_create(
-        actor=actor,
-        program=program,
-        year=year,
-        region=region,
-        spec_file=spec_file,
-        source=source,
-        pilot_zones=pilot_zones,
-    )
-    if background and not getattr(settings, "EVALUATION_RUNS_INLINE", False):
-        transaction.on_commit(lambda: start(run.pk))
+    """Create a run and evaluate it here, or (`background`) queue it as a job; a second
+    submit with the same `key` returns the first run."""
+    if background and (found := jobs.existing(KIND, actor=actor, key=key)) is not None:
+        return Outcome(EvaluationRun.objects.get(pk=found.params["run"]), None)
+    with transaction.atomic():
+        run = run_create(
+            actor=actor,
+            program=program,
+            year=year,
+            region=region,
+            spec_file=spec_file,
+            source=source,
+            pilot_zones=pilot_zones,
+        )
+        if background:
+            jobs.enqueue(
+                KIND,
+                actor=actor,
+                params={"run": run.pk},
+                key=key,
+                subject=jobs.subject_of(run),
+                city=run.city_id,
+            )
+    if background:
+        run.refresh_from_db()
         return Outcome(run, None)
     return execute(run.pk, progress=progress, keep_result=keep_result)
 
 
-def start(run_id: int) -> threading.Thread:
-    thread = threading.Thread(
-        target=_in_thread, args=(run_id,), name=f"evaluation-run-{run_id}", daemon=True
+def _abandoned(row: Job, reason: str) -> None:
+    """The run's worker died mid-run: no half-written results stay, the run says why."""
+    runs = EvaluationRun.objects.filter(pk=row.params["run"], status__in=[S.QUEUED, S.RUNNING])
+    before = runs.first()
+    if before is None:
+        return
+    EvaluationResult.objects.filter(run_id=before.pk).delete()
+    runs.update(
+        status=S.FAILED, stage=EvaluationRun.Stage.DONE, error=reason, finished_at=timezone.now()
     )
-    thread.start()
-    return thread
+    _audit_end(before, runs.get())
 
 
-def _in_thread(run_id: int) -> None:
-    try:
-        execute(run_id)
-    except Exception:  # the run row records the failure
-        pass
-    finally:
-        connections.close_all()
+@jobs.job(KIND, heavy=True, cleanup=_abandoned)
+def run_task(row: Job) -> None:
+    execute(
+        row.params["run"],
+        progress=lambda stage, done, total: jobs.progress(row, done, total, stage),
+    )
 
 
 def _selection(run: EvaluationRun, spec: Spec) -> Selection:
@@ -203,7 +223,9 @@ def execute(run_id: int, progress: Progress | None = None, keep_result: bool = F
         if progress is not None:
             progress(name, done, total)
 
-    runs.update(status=S.RUNNING, started_at=timezone.now())
+    # A retried run starts again from nothing.
+    EvaluationResult.objects.filter(run_id=run_id).delete()
+    runs.update(status=S.RUNNING, started_at=timezone.now(), finished_at=None, error="")
     try:
         spec = specs.load_text(run.spec_text)
         stage(EvaluationRun.Stage.READING)
@@ -224,11 +246,15 @@ def execute(run_id: int, progress: Progress | None = None, keep_result: bool = F
         )
         stage(EvaluationRun.Stage.WRITING, 0, table.height)
         mark = time.monotonic()
+        # Chunks of about a twentieth, so that the page's progress moves while they go in.
+        chunk = min(results.CHUNK, max(5_000, table.height // 20))
         results.write(
-            table, lambda n: stage(EvaluationRun.Stage.WRITING, n, table.height, force=False)
+            table,
+            lambda n: stage(EvaluationRun.Stage.WRITING, n, table.height, force=False),
+            chunk=chunk,
         )
         timings["write"] = time.monotonic() - mark
-    except Exception as exc:
+    except Exception as exc:  # recorded on the run; the job logs it with its traceback
         EvaluationResult.objects.filter(run_id=run_id).delete()
         runs.update(
             status=S.FAILED,

@@ -1,28 +1,30 @@
-"""Imports from the web: a job row per upload, run in a background thread with progress.
+"""Imports from the web: an ImportJob row per upload, run by `kechuang worker` as a durable
+job (core/jobs.py) that keeps the ImportJob's progress and outcome.
 
-The job row is written outside the import's transaction, so a page polling it sees the
+The ImportJob row is written outside the import's transaction, so a page polling it sees the
 phase and the rows validated so far; the import's own changes appear all at once.
 """
 
 from __future__ import annotations
 
-import threading
+import logging
 import time
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from kechuang.core import audit, scoping
-from kechuang.core.models import AuditEntry
+from kechuang.core import audit, jobs, scoping
+from kechuang.core.models import AuditEntry, Job
 from kechuang.core.roles import Role
 from kechuang.registry.importing import can_import, import_file
 from kechuang.registry.models import ImportJob
 
+KIND = "registry.import"
 PROGRESS_EVERY = 0.5  # seconds between progress writes
+log = logging.getLogger("kechuang.imports")
 
 
 def import_job_list(*, user: Any) -> QuerySet[ImportJob]:
@@ -32,9 +34,15 @@ def import_job_list(*, user: Any) -> QuerySet[ImportJob]:
     return scoping.visible(ImportJob.objects.select_related("created_by"), user)
 
 
-def import_job_submit(*, actor: Any, upload: UploadedFile, dry_run: bool = False) -> ImportJob:
-    """Store the uploaded file and queue its import, which starts once the job is committed."""
+def import_job_submit(
+    *, actor: Any, upload: UploadedFile, dry_run: bool = False, key: str | None = None
+) -> ImportJob:
+    """Store the uploaded file and queue its import; a second submit with the same `key`
+    returns the first ImportJob."""
     scoping.require(can_import(actor))
+    found = jobs.existing(KIND, actor=actor, key=key)
+    if found is not None:
+        return ImportJob.objects.get(pk=found.params["import_job"])
     city = actor.city_id if scoping.role_of(actor) == Role.CITY_ADMIN else None
     with transaction.atomic():
         job = ImportJob(
@@ -46,67 +54,79 @@ def import_job_submit(*, actor: Any, upload: UploadedFile, dry_run: bool = False
         job.file.save(upload.name or "upload", upload, save=False)
         job.save()
         audit.record(actor, AuditEntry.Action.CREATE, job, None, audit.snapshot(job))
-    # Tests may run the job in the caller's thread and transaction.
-    if getattr(settings, "IMPORT_JOBS_INLINE", False):
-        run(job.pk)
-        job.refresh_from_db()
-    else:
-        transaction.on_commit(lambda: start(job.pk))
+        queued = jobs.enqueue(
+            KIND,
+            actor=actor,
+            params={"import_job": job.pk},
+            key=key,
+            subject=jobs.subject_of(job),
+            city=city,
+        )
+    job.refresh_from_db()
+    log.info("import %s (%s) queued as job #%s", job.pk, job.file_name, queued.pk)
     return job
 
 
-def start(job_id: int) -> threading.Thread:
-    thread = threading.Thread(
-        target=_run_in_thread, args=(job_id,), name=f"import-job-{job_id}", daemon=True
+def _abandoned(row: Job, reason: str) -> None:
+    """The worker died: the import's transaction was rolled back; say so on the ImportJob."""
+    ImportJob.objects.filter(
+        pk=row.params["import_job"], status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING]
+    ).update(
+        status=ImportJob.Status.FAILED,
+        phase=ImportJob.Phase.DONE,
+        message=reason[:2000],
+        finished_at=timezone.now(),
     )
-    thread.start()
-    return thread
 
 
-def _run_in_thread(job_id: int) -> None:
-    try:
-        run(job_id)
-    finally:
-        connections.close_all()
+@jobs.job(KIND, heavy=True, cleanup=_abandoned)
+def import_task(row: Job) -> None:
+    run(row.params["import_job"], job=row)
 
 
-def run(job_id: int) -> ImportJob:
-    """Run a queued job to its end; whatever happens, the job row says how it ended."""
-    jobs = ImportJob.objects.filter(pk=job_id)
-    job = jobs.select_related("created_by").get()
-    jobs.update(
-        status=ImportJob.Status.RUNNING, started_at=timezone.now(), phase=ImportJob.Phase.READING
+def run(job_id: int, job: Job | None = None) -> ImportJob:
+    """Run an import to its end; whatever happens, the ImportJob row says how it ended."""
+    imports = ImportJob.objects.filter(pk=job_id)
+    target = imports.select_related("created_by").get()
+    imports.update(
+        status=ImportJob.Status.RUNNING,
+        started_at=timezone.now(),
+        finished_at=None,
+        message="",
+        phase=ImportJob.Phase.READING,
     )
     last_at = {"": 0.0}  # phase -> time of its last write
 
     def progress(phase: str, done: int, total: int) -> None:
+        if job is not None:
+            jobs.progress(job, done, total, phase)
         now = time.monotonic()
         if phase in last_at and now - last_at[phase] < PROGRESS_EVERY:
             return
         last_at[phase] = now
         if phase in ("reading", "validating", "checking"):
-            jobs.update(phase=phase, processed_rows=done, total_rows=total)
+            imports.update(phase=phase, processed_rows=done, total_rows=total)
         else:
-            jobs.update(phase=phase)
+            imports.update(phase=phase)
 
     try:
         result = import_file(
-            job.file.path,
-            actor=job.created_by,
-            dry_run=job.dry_run,
-            name=job.file_name,
-            batch=job.batch,
+            target.file.path,
+            actor=target.created_by,
+            dry_run=target.dry_run,
+            name=target.file_name,
+            batch=target.batch,
             progress=progress,
         )
-    except Exception as exc:  # the job must not stay "running" forever
-        jobs.update(
+    except Exception as exc:  # recorded here, logged with its traceback by the job
+        imports.update(
             status=ImportJob.Status.FAILED,
             phase=ImportJob.Phase.DONE,
             message=f"{type(exc).__name__}: {exc}"[:2000],
             finished_at=timezone.now(),
         )
         raise
-    jobs.update(
+    imports.update(
         status=ImportJob.Status.SUCCEEDED if result.ok else ImportJob.Status.REJECTED,
         phase=ImportJob.Phase.DONE,
         total_rows=result.total_rows,
@@ -116,4 +136,5 @@ def run(job_id: int) -> ImportJob:
         error_count=result.error_count,
         finished_at=timezone.now(),
     )
-    return jobs.get()
+    log.info("import %s ended %s", job_id, "ok" if result.ok else "with errors")
+    return imports.get()

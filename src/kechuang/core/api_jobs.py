@@ -1,0 +1,65 @@
+"""Background jobs in the REST API (`/api/v1/jobs/`): the caller's visible jobs (its own and
+its scope's; the province all), one job's progress, and the retry of a failed one. A job's
+file is downloaded from `download_url` with the same session or HTTP Basic login."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from kechuang.core import jobs
+from kechuang.core.api_support import Limit, Offset, actor, login_required, page, page_schema
+from kechuang.core.api_support import path_id as _path_id
+from kechuang.core.models import Job
+
+router = Router(tags=["jobs"])
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    status: str
+    phase: str
+    done: int
+    total: int
+    percent: int
+    error: str
+    created_by_id: int | None
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    retry_of_id: int | None
+    result_name: str
+    download_url: str | None
+
+    @staticmethod
+    def resolve_download_url(obj: Job) -> str | None:
+        return reverse("core:job_download", args=[obj.pk]) if obj.result else None
+
+
+JobPage = page_schema(JobOut)
+
+
+def _op(summary: str, response: Any, operation_id: str, status: int = 200) -> dict[str, Any]:
+    return {**login_required(summary, response, status), "operation_id": operation_id}
+
+
+@router.get("/jobs", **_op("后台任务列表", JobPage, "jobs_job_list"))
+def job_list(request: HttpRequest, limit: int = Limit, offset: int = Offset) -> Any:
+    return page(jobs.visible(actor(request)).order_by("-created_at", "-id"), limit, offset)
+
+
+@router.get("/jobs/{job_id}", **_op("后台任务详情(进度与结果)", JobOut, "jobs_job_detail"))
+def job_detail(request: HttpRequest, job_id: int = _path_id("任务ID")) -> Any:
+    return jobs.visible(actor(request)).get(pk=job_id)
+
+
+@router.post("/jobs/{job_id}/retry", **_op("重试失败的任务", JobOut, "jobs_job_retry", 201))
+def job_retry(request: HttpRequest, job_id: int = _path_id("任务ID")) -> Any:
+    row = jobs.visible(actor(request)).get(pk=job_id)
+    return Status(201, jobs.retry(row, actor(request)))
