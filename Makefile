@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 ECHARTS := src/kechuang/web/static/vendor/echarts/echarts.min.js
 SCALE ?= 1.0
 SEED ?= 2023
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test setup lint pytest assets debs-test openapi diagrams bench clean
 
