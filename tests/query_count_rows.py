@@ -17,6 +17,7 @@ from typing import Any
 from django.test import Client
 from django.utils import timezone
 
+from kechuang.core.models import Job
 from kechuang.core.roles import Role
 from kechuang.market.models import BidReview
 from kechuang.programs import specs
@@ -30,6 +31,7 @@ from tests.market.matrix import BREV, BRK, CBID, CCALL, CDEM, CHAL, CLIST, MEVT,
 from tests.programs.matrix import ADM, ADMY, CALL, CERT, GRA, GRQ, NOTICE, OBJ, REV, TSA, TSQ
 from tests.programs.matrix_runs import POINTS, RUN
 from tests.role_matrix_world import ACH, BANK, CAT, CON, DEM, ENT, INST, PERS, PLAT, SVC, TRA
+from tests.test_role_matrix import BGJOB
 
 D = dt.date
 _serial = itertools.count(1)
@@ -196,7 +198,7 @@ def events(ctx: Ctx, n: int) -> Made:
     for _ in range(n):
         svc = f.ServiceInstitutionFactory()
         out.append(
-            f.MarketEventFactory(
+            f.MatchmakingActivityFactory(
                 organiser_kind="service", organiser_service=svc, organiser_name=svc.name
             )
         )
@@ -328,7 +330,16 @@ def bank_points(ctx: Ctx, n: int) -> Made:
     return Made([r.pk for r in results], [r.enterprise.name for r in results], whole=True)
 
 
+def background_jobs(ctx: Ctx, n: int) -> Made:
+    made = [
+        Job.objects.create(kind="core.selftest", created_by=ctx.province, total=10 + i)
+        for i in range(n)
+    ]
+    return _made(made)
+
+
 MAKERS: dict[str, Callable[[Ctx, int], Made]] = {
+    BGJOB: background_jobs,
     ENT: enterprises,
     INST: institutions,
     SVC: service_institutions,

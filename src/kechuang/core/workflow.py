@@ -188,10 +188,11 @@ class Workflow(Generic[M]):
     def may(self, user: Any, obj: M, name: str) -> bool:
         """`user` may perform `name` on `obj` now: state, guard and permission all hold."""
         t = self[name]
+        # Cheapest first: a guard may query, so it runs only for a user who may act.
         return (
             self.state(obj) in t.source
-            and not t.holds(obj)
             and bool(user is not None and t.who(user, obj))
+            and not t.holds(obj)
         )
 
     def available(self, user: Any, obj: M) -> list[Transition]:

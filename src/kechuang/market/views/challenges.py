@@ -27,7 +27,14 @@ from kechuang.market import reviews, selectors, services
 from kechuang.market.filters import BatchFilter, BidFilter, ChallengeDemandFilter, ChallengeFilter
 from kechuang.market.models import Challenge, ChallengeDemand, ChallengeListBatch
 from kechuang.market.views.common import form_page, save, to_form
-from kechuang.market.workflows.challenges import BATCH, BID, CHALLENGE, DEMAND, pending_reviews
+from kechuang.market.workflows.challenges import (
+    BATCH,
+    BID,
+    CHALLENGE,
+    DEMAND,
+    count_pending_reviews,
+    pending_reviews,
+)
 from kechuang.registry.models import Enterprise
 
 DEMAND_ROLES = {Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ENTERPRISE}
@@ -379,6 +386,7 @@ def bid_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.bid_list(user=request.user)
     filterset = BidFilter(request.GET or None, queryset=qs)
     page = paginate(request, filterset.qs)
+    count_pending_reviews([b.challenge for b in page])
     for b in page:
         b.actions, _names = buttons(BID, request.user, b)
     return render(request, "market/challenge_bid_list.html", {"filter": filterset, "page": page})

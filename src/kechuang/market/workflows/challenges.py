@@ -24,6 +24,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -97,10 +98,29 @@ def accepting_bids(challenge: Challenge) -> ValidationError | None:
 
 
 def pending_reviews(challenge: Challenge) -> int:
-    """Assigned reviews of live bids that the experts have not yet given."""
+    """Assigned reviews of live bids that the experts have not yet given (counted once for a
+    page of rows by `count_pending_reviews`)."""
+    known = getattr(challenge, "pending_reviews_n", None)
+    if known is not None:
+        return int(known)
     return BidReview.objects.filter(
         challenge=challenge, reviewed_on__isnull=True, bid__status=S.SUBMITTED
     ).count()
+
+
+def count_pending_reviews(challenges: list[Challenge]) -> None:
+    """Count the pending reviews of many challenges in one query, for a list page."""
+    counts = dict(
+        BidReview.objects.filter(
+            challenge__in=[c.pk for c in challenges],
+            reviewed_on__isnull=True,
+            bid__status=S.SUBMITTED,
+        )
+        .values_list("challenge_id")
+        .annotate(n=Count("id"))
+    )
+    for c in challenges:
+        c.pending_reviews_n = counts.get(c.pk, 0)  # type: ignore[attr-defined]
 
 
 def review_open(challenge: Challenge) -> ValidationError | None:
