@@ -16,7 +16,8 @@ from kechuang.core.models import AuditEntry
 Snapshot = dict[str, Any]
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A value as JSON can hold it: dates as ISO text, decimals as text, records as ids."""
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
@@ -38,7 +39,7 @@ def snapshot(obj: models.Model) -> Snapshot:
         if isinstance(f, models.DecimalField) and isinstance(value, decimal.Decimal):
             # As stored: 1300 assigned to a 2-place field is 1300.00, not a change from it.
             value = value.quantize(decimal.Decimal(1).scaleb(-f.decimal_places))
-        out[f.name] = _plain(value)
+        out[f.name] = plain(value)
     return out
 
 

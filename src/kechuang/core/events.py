@@ -8,7 +8,6 @@ rows by hand: they call `emit`, or the workflow does it for them.
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 from collections.abc import Mapping
 from typing import Any, ClassVar, Self
 
@@ -16,18 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.audit import user_or_none
+from kechuang.core.audit import plain, user_or_none
 from kechuang.core.models import user_fk
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    if isinstance(value, models.Model):
-        return value.pk
-    return value
 
 
 class Event(models.Model):
@@ -59,7 +48,7 @@ class Event(models.Model):
         if kind not in cls.KINDS:
             raise ValueError(f"unknown {cls.__name__} kind {kind!r}")
         links = {k: v for k, v in kw.items() if k in cls.LINKS}
-        data = {k: _plain(v) for k, v in kw.items() if k not in cls.LINKS}
+        data = {k: plain(v) for k, v in kw.items() if k not in cls.LINKS}
         row = cls(kind=kind, actor=user_or_none(actor), reason=reason, data=data, **links)
         if at is not None:
             row.at = at
