@@ -17,7 +17,7 @@ import time
 from types import FrameType
 
 from django.conf import settings
-from django.db import close_old_connections, connections
+from django.db import close_old_connections, connection, connections
 
 from kechuang.core import jobs
 
@@ -55,7 +55,8 @@ class Worker:
             if self.parent and not jobs.pid_alive(self.parent):
                 log.info("worker %s: parent %s is gone", self.id, self.parent)
                 break
-            close_old_connections()
+            if not connection.in_atomic_block:  # not inside a test's transaction
+                close_old_connections()
             if time.monotonic() - swept_at >= self.sweep_every:
                 jobs.sweep(me=self.id)
                 swept_at = time.monotonic()
@@ -69,14 +70,14 @@ class Worker:
                     jobs.execute(row)
             except Exception:
                 log.exception("worker %s could not record the end of job #%s", self.id, row.pk)
-                connections.close_all()
+                _close_idle()
                 jobs.fail(row, "执行进程未能记录任务结束,见日志")
             ran += 1
             if self.max_jobs is not None and ran >= self.max_jobs:
                 break
         for signum, handler in before.items():  # a worker run inside a test gives them back
             signal.signal(signum, handler)
-        connections.close_all()
+        _close_idle()
         log.info("worker %s stopped after %s jobs", self.id, ran)
         return ran
 
@@ -125,4 +126,12 @@ class Heartbeat:
             if self.state != self.written:
                 self._write()  # the last progress the handler reported
         finally:
-            connections.close_all()
+            _close_idle()
+
+
+def _close_idle() -> None:
+    """Close this thread's connections between jobs, except one inside a transaction: a
+    worker run by a test inside the test's transaction must not end that transaction."""
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close()
