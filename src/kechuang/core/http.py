@@ -5,7 +5,7 @@ Generic Django only: `core` imports no app.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +14,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kechuang.core.workflow import Workflow
@@ -113,3 +115,107 @@ def with_urls(actions: list[dict[str, Any]], url_name: str, pk: int) -> list[dic
         else:
             a["url"] = resolve_url(url_name, pk=pk, action=a["name"])
     return actions
+
+
+# --- batch decisions ------------------------------------------------------------------------
+
+BULK_MAX = 500  # rows one decision may cover: a page of a list, with room to spare
+SHOWN_FAILURES = 10
+
+
+def bulk_context(
+    workflow: Workflow[Any], user: Any, rows: Any, names: Sequence[str], url: str
+) -> dict[str, Any]:
+    """What `web/_bulk_actions.html` needs: the batch actions open to `user` on at least one
+    of `rows` (the page shown), and where the form posts."""
+    actions = [
+        {
+            "name": t.name,
+            "label": str(t.label),
+            "confirm": str(t.confirm),
+            "style": t.style,
+            "reason_required": t.reason,
+        }
+        for t in workflow.bulk_actions(user, rows, names)
+    ]
+    return {
+        "url": url,
+        "actions": actions,
+        "reason_needed": any(a["reason_required"] for a in actions),
+    }
+
+
+def _ids(request: HttpRequest) -> list[int]:
+    seen: dict[int, None] = {}
+    for raw in request.POST.getlist("ids"):
+        if raw.isdigit():
+            seen[int(raw)] = None
+    return list(seen)[:BULK_MAX]
+
+
+def _back(request: HttpRequest, back: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(back)
+
+
+def bulk_view(
+    workflow: Workflow[Any],
+    *,
+    rows: Callable[[HttpRequest], Any],
+    names: Sequence[str],
+    back: str,
+    perform: Mapping[str, Perform] | None = None,
+) -> Callable[..., HttpResponse]:
+    """The POST view of a list's batch form: one of `names` on the ticked rows.
+
+    Rows are looked up in `rows(request)`, the user's own scoped list, so an id from
+    elsewhere is simply not found; each row is performed in a savepoint of its own, so one
+    refusal stops no other, and the page says what was done and what was not, and why.
+    """
+    services = dict(perform or {})
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest) -> HttpResponse:
+        name = request.POST.get("action", "")
+        if name not in names:
+            raise Http404(name)
+        t = workflow[name]
+        ids = _ids(request)
+        if not ids:
+            messages.warning(request, _("请先勾选要处理的记录"))
+            return _back(request, back)
+        reason = request.POST.get("reason", "").strip()
+        if t.reason and not reason:
+            messages.error(request, _("请填写理由"))
+            return _back(request, back)
+        objs = list(rows(request).filter(pk__in=ids))
+        service = services.get(name)
+        result = workflow.perform_many(
+            name,
+            actor=request.user,
+            objs=objs,
+            reason=reason,
+            run=(lambda obj: service(request, obj, reason)) if service else None,
+        )
+        if result.done:
+            messages.success(
+                request,
+                ngettext("已%(action)s %(n)d 项", "已%(action)s %(n)d 项", len(result.done))
+                % {"action": t.label, "n": len(result.done)},
+            )
+        for obj, why in result.failed[:SHOWN_FAILURES]:
+            messages.error(request, f"{obj}:{why}")
+        hidden = len(result.failed) - SHOWN_FAILURES
+        if hidden > 0:
+            messages.error(request, _("另有 %(n)d 项未执行") % {"n": hidden})
+        missing = len(ids) - len(objs)
+        if missing:
+            messages.warning(request, _("%(n)d 项不在您可处理的范围内或已不存在") % {"n": missing})
+        return _back(request, back)
+
+    return view

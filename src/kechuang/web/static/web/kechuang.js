@@ -19,6 +19,31 @@ document.addEventListener("htmx:configRequest", function (e) {
    data-confirm (set from the workflow's transition), so no inline script is needed. */
 document.addEventListener("submit", function (e) {
   var form = e.target;
-  var question = form && form.getAttribute && form.getAttribute("data-confirm");
+  var button = e.submitter;
+  var question = (button && button.getAttribute("data-confirm")) ||
+    (form && form.getAttribute && form.getAttribute("data-confirm"));
   if (question && !window.confirm(question)) { e.preventDefault(); }
 }, true);
+
+/* A list's batch form: the header box ticks every row box of the form, and the form counts
+   what is ticked. Row boxes live in the table and join the form through form="bulk-form". */
+function bulkBoxes(form) {
+  return document.querySelectorAll('input[type=checkbox][name=ids][form="' + form.id + '"]');
+}
+function bulkCount(form) {
+  var n = 0;
+  bulkBoxes(form).forEach(function (box) { if (box.checked) { n += 1; } });
+  var label = form.querySelector("[data-bulk-count]");
+  if (label) { label.textContent = label.textContent.replace(/\d+/, String(n)); }
+}
+document.addEventListener("change", function (e) {
+  var box = e.target;
+  if (!box || box.type !== "checkbox") { return; }
+  var formId = box.getAttribute("data-check-all") || (box.name === "ids" && box.getAttribute("form"));
+  var form = formId && document.getElementById(formId);
+  if (!form) { return; }
+  if (box.hasAttribute("data-check-all")) {
+    bulkBoxes(form).forEach(function (row) { row.checked = box.checked; });
+  }
+  bulkCount(form);
+});
