@@ -31,8 +31,8 @@ debs-test:
 	bash scripts/ensure-debs.sh chromium fonts-wqy-microhei
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 	$(BIN)/mypy src
 	$(BIN)/lint-imports --no-logo
 	$(BIN)/kechuang check --fail-level WARNING
