@@ -22,11 +22,18 @@ import grimp
 from importlinter import Contract, ContractCheck, fields, output
 
 DEFAULT_PUBLIC = ("models", "services", "selectors")
+# Packages Django asks for by name: an app's plumbing, not a sub-domain.
+PLUMBING = ("management", "migrations", "templatetags", "models")
 
 
 def subdomains(graph: grimp.ImportGraph, container: str) -> list[str]:
-    """The sub-packages of `container`: its children that have children of their own."""
-    return sorted(c for c in graph.find_children(container) if graph.find_children(c))
+    """The sub-packages of `container`: its children that have children of their own,
+    other than Django's plumbing."""
+    return sorted(
+        c
+        for c in graph.find_children(container)
+        if graph.find_children(c) and c.rsplit(".", 1)[1] not in PLUMBING
+    )
 
 
 def _within(module: str, package: str) -> bool:
