@@ -22,9 +22,15 @@ its role may see; objects outside that scope answer 404.
 
 class KechuangAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Operation) -> str:
-        # `kechuang.registry.api.enterprise_list` -> `registry_enterprise_list`
-        module = operation.view_func.__module__.removeprefix("kechuang.").removesuffix(".api")
-        return f"{module.replace('.', '_')}_{operation.view_func.__name__}"
+        # From the package: `kechuang.programs.techsme.api.application_list` ->
+        # `programs_techsme_application_list`; `kechuang.core.api_jobs.job_list` ->
+        # `core_jobs_job_list`.
+        parts = operation.view_func.__module__.removeprefix("kechuang.").split(".")
+        if parts[-1] == "api":
+            parts.pop()
+        elif parts[-1].startswith("api_"):
+            parts[-1] = parts[-1].removeprefix("api_")
+        return "_".join([*parts, operation.view_func.__name__])
 
 
 api = KechuangAPI(

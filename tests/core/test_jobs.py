@@ -105,3 +105,59 @@ def test_a_worker_in_this_process_runs_queued_jobs(province_admin):
     assert Worker(poll=0, max_jobs=1).run() == 1
     row.refresh_from_db()
     assert row.status == "succeeded" and row.worker.endswith(row.worker.rsplit(":", 1)[1])
+
+
+def test_a_queued_job_is_cancelled_at_once_and_never_runs(province_admin, enterprise_user):
+    row = jobs.enqueue("core.selftest", actor=province_admin)
+    assert not jobs.can_cancel(enterprise_user, row)
+    with pytest.raises(jobs.PermissionDenied):
+        jobs.cancel(row, enterprise_user)
+    assert jobs.cancel(row, province_admin) is True
+    row.refresh_from_db()
+    assert row.status == "cancelled" and row.finished_at and "province" in row.error
+    assert jobs.claim("w1") is None
+    assert jobs.cancel(row, province_admin) is False  # ended already
+    assert not jobs.can_cancel(province_admin, row)
+
+
+def test_a_running_job_stops_at_its_next_progress_report(province_admin, settings):
+    settings.JOBS_INLINE = True
+    seen = []
+
+    @jobs.job("test.cancelled-midway")
+    def handler(job):
+        jobs.progress(job, 1, 10, "counting", force=True)
+        Job.objects.filter(pk=job.pk).update(status="cancelled")  # another user cancels
+        seen.append(job.pk)
+        jobs.progress(job, 2, 10, "counting", force=True)
+        seen.append("not reached")
+
+    try:
+        row = jobs.enqueue("test.cancelled-midway", actor=province_admin)
+    finally:
+        jobs.KINDS.pop("test.cancelled-midway")
+    assert seen == [row.pk]
+    assert row.status == "cancelled" and row.finished_at and row.traceback == ""
+
+
+def test_the_page_and_the_api_cancel(client, province_admin):
+    row = jobs.enqueue("core.selftest", actor=province_admin)
+    client.force_login(province_admin)
+    page = client.get(f"/jobs/{row.pk}/")
+    assert 'id="cancel"' in page.content.decode()
+    response = client.post(f"/jobs/{row.pk}/cancel/")
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.status == "cancelled"
+    assert 'id="cancel"' not in client.get(f"/jobs/{row.pk}/").content.decode()
+    other = jobs.enqueue("core.selftest", actor=province_admin)
+    answer = client.post(f"/api/v1/jobs/{other.pk}/cancel")
+    assert answer.status_code == 200 and answer.json()["status"] == "cancelled"
+
+
+def test_the_phase_is_shown_by_name(client, province_admin):
+    row = jobs.enqueue("core.selftest", actor=province_admin)
+    Job.objects.filter(pk=row.pk).update(status="running", phase="validating")
+    client.force_login(province_admin)
+    html = client.get(f"/jobs/{row.pk}/").content.decode()
+    assert "校验" in html and "validating" not in html

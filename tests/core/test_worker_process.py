@@ -128,3 +128,23 @@ def test_a_killed_worker_s_job_is_swept_failed_and_retried(env):
         worker.send_signal(signal.SIGTERM)
         worker.communicate(timeout=30)
     assert row(env, new_pk)["done"] == 30
+
+
+def test_a_running_job_cancelled_from_elsewhere_stops_and_stays_cancelled(env):
+    pk = enqueue(env, "{'steps': 100, 'pause': 0.1}")
+    worker = start_worker(env)
+    try:
+        wait_for(lambda: row(env, pk)["status"] == "running" and int(row(env, pk)["done"]) >= 3)
+        shell(
+            env,
+            "from kechuang.core import jobs; from kechuang.core.models import Job, User; "
+            f"jobs.cancel(Job.objects.get(pk={pk}), User.objects.get(username='root'))",
+        )
+        wait_for(lambda: row(env, pk)["finished_at"] is not None)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        out, _ = worker.communicate(timeout=30)
+    ended = row(env, pk)
+    assert ended["status"] == "cancelled", ended
+    assert int(ended["done"]) < 99
+    assert "stopped: cancelled" in out and worker.returncode == 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema
@@ -45,21 +46,38 @@ class JobOut(Schema):
 JobPage = page_schema(JobOut)
 
 
-def _op(summary: str, response: Any, operation_id: str, status: int = 200) -> dict[str, Any]:
-    return {**login_required(summary, response, status), "operation_id": operation_id}
+def _op(summary: str, response: Any, status: int = 200) -> dict[str, Any]:
+    return login_required(summary, response, status)
 
 
-@router.get("/jobs", **_op("后台任务列表", JobPage, "jobs_job_list"))
+@router.get("/jobs", **_op("后台任务列表", JobPage))
 def job_list(request: HttpRequest, limit: int = Limit, offset: int = Offset) -> Any:
     return page(jobs.visible(actor(request)).order_by("-created_at", "-id"), limit, offset)
 
 
-@router.get("/jobs/{job_id}", **_op("后台任务详情(进度与结果)", JobOut, "jobs_job_detail"))
+@router.get("/jobs/{job_id}", **_op("后台任务详情(进度与结果)", JobOut))
 def job_detail(request: HttpRequest, job_id: int = _path_id("任务ID")) -> Any:
     return jobs.visible(actor(request)).get(pk=job_id)
 
 
-@router.post("/jobs/{job_id}/retry", **_op("重试失败的任务", JobOut, "jobs_job_retry", 201))
+@router.post("/jobs/{job_id}/retry", **_op("重试失败的任务", JobOut, 201))
 def job_retry(request: HttpRequest, job_id: int = _path_id("任务ID")) -> Any:
     row = jobs.visible(actor(request)).get(pk=job_id)
     return Status(201, jobs.retry(row, actor(request)))
+
+
+@router.post("/jobs/{job_id}/cancel", **_op("取消排队中或执行中的任务", JobOut))
+def job_cancel(request: HttpRequest, job_id: int = _path_id("任务ID")) -> Any:
+    """A running job stops at its next progress report and its work rolls back. Cancelling a
+    cancelled job again changes nothing (200); a job that succeeded or failed cannot be
+    cancelled (403), as a job that has not failed cannot be retried."""
+    row = jobs.visible(actor(request)).get(pk=job_id)
+    if not jobs.may_cancel(actor(request), row):
+        raise PermissionDenied
+    if row.status == Job.Status.CANCELLED:
+        return row
+    if row.finished:
+        raise PermissionDenied
+    jobs.cancel(row, actor(request))
+    row.refresh_from_db()
+    return row

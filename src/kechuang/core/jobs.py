@@ -31,7 +31,9 @@ from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from kechuang.core import audit
 from kechuang.core.models import Job
 from kechuang.core.roles import Role
 from kechuang.core.scoping import role_of
@@ -53,6 +55,11 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {}
+
+
+class Cancelled(Exception):
+    """Raised in a handler's `progress` call once its job was cancelled: the handler's
+    transaction rolls back as for any failure, and the job stays cancelled."""
 
 
 def job(
@@ -130,7 +137,7 @@ def enqueue(
         heavy=KINDS[kind].heavy if heavy is None else heavy,
         params=params or {},
         subject=subject,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=audit.user_or_none(actor),
         scope=scope_of(actor) if actor is not None else "",
         city_id=city if city is not None else getattr(actor, "city_id", None),
         key=full_key,
@@ -223,6 +230,10 @@ def execute(row: Job) -> Job:
             kind.handler(row)
         finally:
             reached = {"done": row.done, "total": row.total, "phase": row.phase}
+    except Cancelled:
+        log.info("job %s #%s stopped: cancelled", row.kind, row.pk)
+        _end(jobs.filter(status=S.CANCELLED), {"finished_at": timezone.now(), **reached})
+        _clean_up(row, Job.objects.filter(pk=row.pk).values_list("error", flat=True).get())
     except Exception as exc:
         log.exception("job %s #%s failed", row.kind, row.pk)
         ended = {
@@ -234,8 +245,10 @@ def execute(row: Job) -> Job:
         }
         _end(jobs, ended)
     else:
-        ended = {"status": S.SUCCEEDED, "finished_at": timezone.now(), **reached}
-        _end(jobs.filter(status=S.RUNNING), ended)
+        ended = {"status": S.SUCCEEDED, "finished_at": timezone.now(), "error": "", **reached}
+        # A cancellation that came after the last progress report came too late: the work
+        # is done and committed, and the row says so.
+        _end(jobs.filter(status__in=(S.RUNNING, S.CANCELLED)), ended)
         log.info("job %s #%s done in %.2f s", row.kind, row.pk, time.monotonic() - began)
     _last.pop(row.pk, None)
     _began_in_atomic.pop(row.pk, None)
@@ -263,12 +276,17 @@ _last: dict[int, tuple[float, str]] = {}  # job id -> (time of the last write, i
 _sinks: dict[int, Callable[[int, int, str], None]] = {}
 # job id -> whether its handler was called inside a transaction (inline, in tests)
 _began_in_atomic: dict[int, bool] = {}
+# ids of running jobs found cancelled by their worker's heartbeat
+_stopped: set[int] = set()
 
 
 def progress(row: Job, done: int, total: int, phase: str = "", *, force: bool = False) -> None:
     """Record progress (and beat the heartbeat); writes at most every JOBS_PROGRESS_EVERY
     seconds within one phase, so a loop may call it for every row."""
     row.done, row.total, row.phase = done, total, phase[:40]
+    if row.pk in _stopped:
+        _stopped.discard(row.pk)
+        raise Cancelled(_("任务已取消"))
     sink = _sinks.get(row.pk)
     if sink is not None:
         # In a worker the handler's connection never writes the row while it works: on
@@ -286,9 +304,13 @@ def progress(row: Job, done: int, total: int, phase: str = "", *, force: bool = 
         # PostgreSQL it would hold the row the heartbeat writes: skip it.
         return
     _last[row.pk] = (now, phase)
-    Job.objects.filter(pk=row.pk).update(
-        done=done, total=total, phase=row.phase, heartbeat_at=timezone.now()
+    written = (
+        Job.objects.filter(pk=row.pk)
+        .exclude(status=S.CANCELLED)
+        .update(done=done, total=total, phase=row.phase, heartbeat_at=timezone.now())
     )
+    if not written:
+        raise Cancelled(_("任务已取消"))
 
 
 def fail(row: Job, reason: str) -> None:
@@ -301,11 +323,13 @@ def fail(row: Job, reason: str) -> None:
 
 
 def beat(job_id: int, state: tuple[int, int, str] | None = None) -> None:
-    """Beat the heartbeat of a running job, writing its progress `state` with it."""
+    """Beat the heartbeat of a running job, writing its progress `state` with it. A job no
+    longer running was cancelled (or swept): its handler stops at its next progress call."""
     fields: dict[str, Any] = {"heartbeat_at": timezone.now()}
     if state is not None:
         fields.update(done=state[0], total=state[1], phase=state[2])
-    Job.objects.filter(pk=job_id, status=S.RUNNING).update(**fields)
+    if not Job.objects.filter(pk=job_id, status=S.RUNNING).update(**fields):
+        _stopped.add(job_id)
 
 
 def attach(job_id: int, sink: Callable[[int, int, str], None] | None) -> None:
@@ -350,12 +374,39 @@ def retry(row: Job, actor: Any) -> Job:
     return again
 
 
+CANCELLED = _("已由 %(who)s 取消")
+
+
+def may_cancel(user: Any, row: Job) -> bool:
+    """The one who asked for a job, or an administration that sees it."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return row.created_by_id == user.pk or role_of(user) in (Role.PROVINCE_ADMIN, Role.CITY_ADMIN)
+
+
+def can_cancel(user: Any, row: Job) -> bool:
+    """`may_cancel`, and the job has not ended: the page shows the button."""
+    return not row.finished and may_cancel(user, row)
+
+
 def cancel(row: Job, actor: Any) -> bool:
-    """Cancel a job that has not started yet."""
-    if not visible(actor).filter(pk=row.pk).exists():
+    """Cancel a queued job at once, or a running one at its handler's next progress report
+    (its work rolls back, as for a failure). False when it had ended already."""
+    if not visible(actor).filter(pk=row.pk).exists() or not may_cancel(actor, row):
         raise PermissionDenied
-    ended = {"status": S.CANCELLED, "finished_at": timezone.now()}
-    return bool(Job.objects.filter(pk=row.pk, status=S.QUEUED).update(**ended))
+    ended = {
+        "status": S.CANCELLED,
+        "error": str(CANCELLED % {"who": actor}),
+        "finished_at": timezone.now(),
+    }
+    if Job.objects.filter(pk=row.pk, status=S.QUEUED).update(**ended):
+        log.info("queued job %s #%s cancelled by %s", row.kind, row.pk, actor)
+        _clean_up(row, str(ended["error"]))  # its domain row must not wait for it forever
+        return True
+    if Job.objects.filter(pk=row.pk, status=S.RUNNING).update(**ended):
+        log.info("running job %s #%s cancelled by %s", row.kind, row.pk, actor)
+        return True
+    return False
 
 
 def pid_alive(pid: int) -> bool:
@@ -398,12 +449,18 @@ def sweep(me: str | None = None) -> list[Job]:
         if not Job.objects.filter(pk=row.pk, status=S.RUNNING, worker=row.worker).update(**ended):
             continue  # it ended meanwhile
         log.error("job %s #%s failed: %s", row.kind, row.pk, reason)
-        kind = KINDS.get(row.kind)
-        if kind is not None and kind.cleanup is not None:
-            try:
-                kind.cleanup(row, reason)
-            except Exception:
-                log.exception("cleaning up after job %s #%s failed", row.kind, row.pk)
+        _clean_up(row, reason)
         row.refresh_from_db()
         swept.append(row)
     return swept
+
+
+def _clean_up(row: Job, reason: str) -> None:
+    """Let the job's kind mark its domain row (a run, an import) ended with `reason`."""
+    kind = KINDS.get(row.kind)
+    if kind is None or kind.cleanup is None:
+        return
+    try:
+        kind.cleanup(row, reason)
+    except Exception:
+        log.exception("cleaning up after job %s #%s failed", row.kind, row.pk)

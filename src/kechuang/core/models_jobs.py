@@ -6,9 +6,23 @@ record of how the work ended: the error with its traceback, or the file it produ
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+# The phases handlers report, as the pages name them (a handler may report others).
+PHASES: dict[str, Any] = {
+    "reading": _("读取数据"),
+    "validating": _("校验"),
+    "checking": _("检查"),
+    "evaluating": _("评价"),
+    "writing": _("写入"),
+    "auditing": _("记录审计"),
+    "counting": _("计数"),
+    "done": _("收尾"),
+}
 
 
 class Job(models.Model):
@@ -84,6 +98,10 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED, self.Status.CANCELLED)
+
+    @property
+    def phase_label(self) -> Any:
+        return PHASES.get(self.phase, self.phase)
 
     @property
     def percent(self) -> int:

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views_jobs.job_detail, name="job_detail"),
     path("<int:pk>/download/", views_jobs.job_download, name="job_download"),
     path("<int:pk>/retry/", views_jobs.job_retry, name="job_retry"),
+    path("<int:pk>/cancel/", views_jobs.job_cancel, name="job_cancel"),
 ]

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from kechuang.core import exports, jobs
@@ -46,6 +48,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "job": row,
         "label": describe(row),
         "can_retry": jobs.can_retry(request.user, row),
+        "can_cancel": jobs.can_cancel(request.user, row),
         "retried": row.retries.order_by("-id").first(),
     }
     if getattr(request, "htmx", None):
@@ -69,6 +72,18 @@ def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
     if not jobs.can_retry(request.user, row):
         raise PermissionDenied
     return redirect("core:job_detail", pk=jobs.retry(row, request.user).pk)
+
+
+@login_required
+@require_POST
+def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    row = get_object_or_404(jobs.visible(request.user), pk=pk)
+    if jobs.cancel(row, request.user):
+        said = _("已取消;正在执行的任务会在下一次进度报告时停止并撤销已做的改动")
+        messages.success(request, said)
+    else:
+        messages.info(request, _("任务已结束,无需取消"))
+    return redirect("core:job_detail", pk=row.pk)
 
 
 class ExportForm(forms.Form):
