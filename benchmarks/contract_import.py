@@ -53,9 +53,8 @@ def _rows(n: int, sellers: list[str], seed: int = 2023) -> list[dict[str, Any]]:
 
 
 def _write(path: Path, rows: list[dict[str, Any]]) -> None:
-    from openpyxl import Workbook
-
     from kechuang.market.excel import COLUMNS
+    from openpyxl import Workbook
 
     keys = [c.key for c in COLUMNS if not c.read_only]
     book = Workbook(write_only=True)
@@ -90,10 +89,10 @@ def main() -> None:
         tmp = Path(tmpdir)
         old_name = _setup(tmp)
         from django.db import connection
+        from kechuang.market.importing import import_contracts
 
         from kechuang.core import uscc
         from kechuang.core.models import User
-        from kechuang.market.importing import import_contracts
         from kechuang.market.models import TechContract
         from kechuang.registry.models import Enterprise
 

@@ -260,7 +260,7 @@ PAGES: dict[str, Spec] = {
     "market:demand_matches": DetailOf(DEM),
     "market:achievement_matches": DetailOf(ACH),
     "market:index": Open(),
-    "market:call_list": ListOf(CCALL),
+    "market:challenge_call_list": ListOf(CCALL),
     "market:call_create": CreateOf(PROVINCE_ONLY),
     "market:call_edit": EditOf(CCALL),
     "market:challenge_demand_list": ListOf(CDEM, login=True),

@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from kechuang.core.models import TechField
 from kechuang.demo.context import Context
-from kechuang.market import regnumber
+from kechuang.market.contracts import regnumber
 from kechuang.market.models import (
     ContractEvent,
     RegistrationCounter,
