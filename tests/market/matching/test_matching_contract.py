@@ -23,7 +23,7 @@ from tests.factories import AchievementFactory, TechDemandFactory, UserFactory
 from tests.role_matrix_world import build_world
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application()).include(
-    operation_id=["market_demand_matches", "market_achievement_matches"]
+    operation_id=["market_matching_demand_matches", "market_matching_achievement_matches"]
 )
 CHECKS = [
     not_a_server_error,

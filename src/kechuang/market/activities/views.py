@@ -35,7 +35,9 @@ ADMINS = {Role.PROVINCE_ADMIN, Role.CITY_ADMIN}
 
 def market_index(request: HttpRequest) -> HttpResponse:
     """The technology market's sections; each page shows only what the user may see."""
-    return render(request, "market/index.html", {"logged_in": request.user.is_authenticated})
+    return render(
+        request, "market/activities/index.html", {"logged_in": request.user.is_authenticated}
+    )
 
 
 def _organiser_role(request: HttpRequest) -> str:
@@ -54,7 +56,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     fs = EventFilter(request.GET or None, queryset=selectors.event_list(user=request.user))
     return render(
         request,
-        "market/event_list.html",
+        "market/activities/event_list.html",
         {
             "filter": fs,
             "page": paginate(request, fs.qs, PAGE_SIZE),
@@ -80,7 +82,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(selectors.event_list(user=request.user), pk=pk)
     return render(
         request,
-        "market/event_detail.html",
+        "market/activities/event_detail.html",
         {
             "event": event,
             "participants": selectors.event_participants(user=request.user, event=event),
@@ -136,7 +138,7 @@ def broker_list(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "market/broker_list.html",
+        "market/activities/broker_list.html",
         {
             "filter": fs,
             "page": page,
@@ -184,7 +186,7 @@ def training_list(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "market/training_list.html",
+        "market/activities/training_list.html",
         {
             "filter": fs,
             "page": paginate(request, fs.qs, PAGE_SIZE),
@@ -213,7 +215,7 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(selectors.training_list(user=request.user), pk=pk)
     return render(
         request,
-        "market/training_detail.html",
+        "market/activities/training_detail.html",
         {
             "session": session,
             "attendees": selectors.training_attendees(user=request.user, session=session),

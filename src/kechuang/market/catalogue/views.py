@@ -48,7 +48,7 @@ def achievement_catalogue(request: HttpRequest) -> HttpResponse:
     filterset = AchievementFilter(request.GET or None, queryset=qs)
     return render(
         request,
-        "market/achievement_list.html",
+        "market/catalogue/achievement_list.html",
         {
             "filter": filterset,
             "page": paginate(request, filterset.qs, PAGE_SIZE),
@@ -64,7 +64,7 @@ def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     owner = role_of(user) == Role.INSTITUTION and user.organization_id == obj.institution_id
     return render(
         request,
-        "market/achievement_detail.html",
+        "market/catalogue/achievement_detail.html",
         {"object": obj, "owner": owner, "can_edit": services.may_update(user, obj)},
     )
 
@@ -106,7 +106,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
         t.editable = services.may_update(request.user, t)
     return render(
         request,
-        "market/transfer_list.html",
+        "market/catalogue/transfer_list.html",
         {
             "filter": filterset,
             "page": page,
@@ -139,7 +139,7 @@ def demand_list(request: HttpRequest) -> HttpResponse:
     filterset = DemandFilter(request.GET or None, queryset=selectors.demand_list(user=request.user))
     return render(
         request,
-        "market/demand_list.html",
+        "market/catalogue/demand_list.html",
         {
             "filter": filterset,
             "page": paginate(request, filterset.qs, PAGE_SIZE),
@@ -151,7 +151,9 @@ def demand_list(request: HttpRequest) -> HttpResponse:
 def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
     obj = get_object_or_404(selectors.demand_list(user=request.user), pk=pk)
     can_edit = request.user.is_authenticated and services.may_update(request.user, obj)
-    return render(request, "market/demand_detail.html", {"object": obj, "can_edit": can_edit})
+    return render(
+        request, "market/catalogue/demand_detail.html", {"object": obj, "can_edit": can_edit}
+    )
 
 
 @login_required

@@ -64,7 +64,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
     role = role_of(request.user)
     return render(
         request,
-        "market/contract_list.html",
+        "market/contracts/contract_list.html",
         {
             "filter": filterset,
             "page": page,
@@ -84,7 +84,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     return render(
         request,
-        "market/contract_detail.html",
+        "market/contracts/contract_detail.html",
         {
             "contract": contract,
             "deductions": contract.deductions.all(),
@@ -106,7 +106,7 @@ def contract_certificate(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     return render(
         request,
-        "market/contract_certificate.html",
+        "market/contracts/contract_certificate.html",
         {"contract": contract, "tax": tax.benefits(contract)},
     )
 
@@ -131,7 +131,9 @@ def contract_submit(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("合同已提交登记"))
             return redirect("market:contract_detail", pk=contract.pk)
-    return render(request, "market/contract_form.html", {"form": form, "deductions": deductions})
+    return render(
+        request, "market/contracts/contract_form.html", {"form": form, "deductions": deductions}
+    )
 
 
 @login_required
@@ -240,7 +242,7 @@ def contract_stats(request: HttpRequest) -> HttpResponse:
     }
     return render(
         request,
-        "market/contract_stats.html",
+        "market/contracts/contract_stats.html",
         {
             "form": form,
             "period": period,
@@ -307,4 +309,6 @@ def contract_import(request: HttpRequest) -> HttpResponse:
                 dry_run=form.cleaned_data["dry_run"],
                 name=upload.name,
             )
-    return render(request, "market/contract_import.html", {"form": form, "outcome": outcome})
+    return render(
+        request, "market/contracts/contract_import.html", {"form": form, "outcome": outcome}
+    )

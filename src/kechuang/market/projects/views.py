@@ -30,7 +30,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     fs = ProjectFilter(request.GET or None, queryset=selectors.project_list(user=request.user))
     return render(
         request,
-        "market/project_list.html",
+        "market/projects/project_list.html",
         {
             "filter": fs,
             "page": paginate(request, fs.qs),
@@ -82,7 +82,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     p = _project(request, pk)
     return render(
         request,
-        "market/project_detail.html",
+        "market/projects/project_detail.html",
         {
             "p": p,
             "events": selectors.project_events(user=request.user, project=p),

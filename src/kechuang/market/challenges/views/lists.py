@@ -98,7 +98,7 @@ def challenge_call_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.challenge_call_list(user=request.user)
     return render(
         request,
-        "market/challenge_call_list.html",
+        "market/challenges/challenge_call_list.html",
         {
             "page": paginate(request, rows),
             "today": timezone.localdate(),
@@ -129,7 +129,7 @@ def challenge_demand_list(request: HttpRequest) -> HttpResponse:
         d.actions, _names = buttons(DEMAND, request.user, d)
     return render(
         request,
-        "market/challenge_demand_list.html",
+        "market/challenges/challenge_demand_list.html",
         {
             "filter": filterset,
             "page": page,
@@ -190,7 +190,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.batch_list(user=request.user)
     return _listing(
         request,
-        "market/challenge_batch_list.html",
+        "market/challenges/challenge_batch_list.html",
         BatchFilter(request.GET or None, queryset=qs),
         can_create=role_of(request.user) == Role.PROVINCE_ADMIN,
     )
@@ -213,7 +213,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actions, _names = buttons(BATCH, request.user, batch)
     return render(
         request,
-        "market/challenge_batch_detail.html",
+        "market/challenges/challenge_batch_detail.html",
         {"batch": batch, "items": items, "actions": actions},
     )
 
@@ -263,7 +263,9 @@ def _challenge(request: HttpRequest, pk: int) -> Challenge:
 def challenge_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.challenge_list(user=request.user)
     return _listing(
-        request, "market/challenge_list.html", ChallengeFilter(request.GET or None, queryset=qs)
+        request,
+        "market/challenges/challenge_list.html",
+        ChallengeFilter(request.GET or None, queryset=qs),
     )
 
 
@@ -278,7 +280,7 @@ def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
         setattr(b, "selectable", BID.may(user, b, "select"))  # noqa: B010
     return render(
         request,
-        "market/challenge_detail.html",
+        "market/challenges/challenge_detail.html",
         {
             "c": c,
             "bids": bids,
@@ -316,7 +318,7 @@ def bid_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已揭榜"))
             return redirect("market:challenge_detail", pk=c.pk)
-    return render(request, "market/challenge_bid_form.html", {"form": form, "c": c})
+    return render(request, "market/challenges/challenge_bid_form.html", {"form": form, "c": c})
 
 
 @login_required
@@ -401,7 +403,9 @@ def bid_list(request: HttpRequest) -> HttpResponse:
     count_pending_reviews([b.challenge for b in page])
     for b in page:
         b.actions, _names = buttons(BID, request.user, b)
-    return render(request, "market/challenge_bid_list.html", {"filter": filterset, "page": page})
+    return render(
+        request, "market/challenges/challenge_bid_list.html", {"filter": filterset, "page": page}
+    )
 
 
 @login_required

@@ -67,7 +67,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.review_list(user=request.user)
     return render(
         request,
-        "market/bid_review_list.html",
+        "market/challenges/bid_review_list.html",
         {"page": paginate(request, rows), "is_expert": role_of(request.user) == Role.EXPERT},
     )
 
@@ -97,5 +97,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("评审意见已提交"))
                 return redirect("market:bid_review_list")
     return render(
-        request, "market/bid_review_detail.html", {"r": review, "bid": review.bid, "form": form}
+        request,
+        "market/challenges/bid_review_detail.html",
+        {"r": review, "bid": review.bid, "form": form},
     )
