@@ -13,7 +13,7 @@ from kechuang.market.contracts import services
 from kechuang.market.contracts.workflow import CONTRACT
 from kechuang.market.models import ContractEvent, TechContract
 from tests.factories import InstitutionFactory, UserFactory
-from tests.market.test_registration import contract_data
+from tests.market.contracts.test_registration import contract_data
 
 pytestmark = pytest.mark.django_db
 S = TechContract.Status

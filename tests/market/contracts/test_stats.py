@@ -138,7 +138,7 @@ def test_unknown_dimension_is_refused(province_admin):
 
 
 def test_seller_kind_from_the_registry(province_admin):
-    from kechuang.market import services
+    from kechuang.market.contracts import services
     from tests.factories import InstitutionFactory
 
     uni = InstitutionFactory(kind="university")

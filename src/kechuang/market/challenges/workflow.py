@@ -14,7 +14,7 @@
    end the review with a reason; the issuer (or the province for it) selects a bid (选定)
    when every review of a live bid is in or the review has been ended.
 5. The province records the agreement the issuer signed (签约备案); the issuer then
-   applies for a provincial plan project (see `workflows.projects`). A challenge without
+   applies for a provincial plan project (see `projects.workflow`). A challenge without
    a solver or an agreement ends unawarded (流榜), with the reason.
 """
 

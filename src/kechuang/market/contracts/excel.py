@@ -1,6 +1,6 @@
 """The columns of the technology-contract workbook, and its export.
 
-The import (`market.importing`) reads the same columns, so that an exported file imports
+The import (`market.contracts.importing`) reads the same columns, so that an exported file imports
 back unchanged. Cell parsing is shared with the registry import.
 """
 

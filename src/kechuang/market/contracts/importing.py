@@ -1,4 +1,4 @@
-"""Import of technology contracts from the workbook of `market.excel`: all or nothing.
+"""Import of technology contracts from the workbook of `market.contracts.excel`: all or nothing.
 
 Every row is checked — its cells, its identity against the other rows and the stored
 contracts, and the registration services' own rules — inside one transaction. When anything

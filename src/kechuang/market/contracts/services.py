@@ -1,7 +1,7 @@
 """Registration of technology contracts: submit, accept, decide, amend, cancel, import.
 
 The steps, who may take them and the events they record are declared once in
-`market.workflows.contracts`; these services add what is particular to each step (the
+`market.contracts.workflow`; these services add what is particular to each step (the
 parties resolved and the value derived on submission, the registration number allocated).
 """
 

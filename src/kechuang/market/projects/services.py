@@ -3,7 +3,7 @@
 A challenge whose agreement is signed is applied for by its issuer (the challenge
 workflow's "apply_project"); innovation-consortium special projects and provincial-lab
 major research projects by their lead organisation. The province decides and accepts
-(`market.workflows.projects`).
+(`market.projects.workflow`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Provincial S&T plan projects (省级科技计划项目), declared as data.
 
 1. A project is applied for (申报): a challenge whose agreement is recorded by its issuer
-   (see `workflows.challenges`, "apply_project"); an innovation-consortium special project
+   (see `challenges.workflow`, "apply_project"); an innovation-consortium special project
    or a provincial lab's major research project by its lead organisation.
 2. The province decides: it approves the project (立项) with the provincial funding, or
    rejects it with the reason.

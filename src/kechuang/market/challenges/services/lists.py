@@ -1,7 +1,7 @@
 """The challenge-list workflow (揭榜挂帅): the services behind each step.
 
 Who may take a step, from which state, with which event, is declared once in
-`market.workflows.challenges`; these services create the records (a call, a demand, a
+`market.challenges.workflow`; these services create the records (a call, a demand, a
 list, a bid) and make what is particular to a step (opening a list's items, the other
 bids of a selection, the agreement row).
 """

@@ -3,7 +3,7 @@
 Review starts once bidding has closed, so the set of bids is fixed when experts are
 assigned to a whole challenge. The issuer may select only when every review of a live bid
 is in, or the province has ended the review (with a reason, e.g. an expert who cannot
-finish): the workflow's guards (`market.workflows.challenges`). Experts are not named on
+finish): the workflow's guards (`market.challenges.workflow`). Experts are not named on
 the challenge's timeline, which the issuer reads.
 """
 
