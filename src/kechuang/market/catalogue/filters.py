@@ -6,12 +6,8 @@ import django_filters as df
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.models import Region, TechField
+from kechuang.core.models import TechField
 from kechuang.market.catalogue.models import Achievement, AchievementTransfer, TechDemand
-
-
-def _cities() -> QuerySet[Region]:
-    return Region.objects.filter(level__in=["city", "reporting_unit"])
 
 
 class AchievementFilter(df.FilterSet):

@@ -6,18 +6,13 @@ import django_filters as df
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.models import Region, TechField
+from kechuang.core.models import TechField
 from kechuang.market.challenges.models import (
     Challenge,
     ChallengeBid,
     ChallengeDemand,
     ChallengeListBatch,
 )
-
-
-def _cities() -> QuerySet[Region]:
-    return Region.objects.filter(level__in=["city", "reporting_unit"])
-
 
 # --- challenge lists, projects, events, brokers, training ----------------------------------
 # Records the user may not see never appear among a filter's choices: a list is chosen by

@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import django_filters as df
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.models import Region
 from kechuang.market.projects.models import PlanProject
-
-
-def _cities() -> QuerySet[Region]:
-    return Region.objects.filter(level__in=["city", "reporting_unit"])
 
 
 class ProjectFilter(df.FilterSet):

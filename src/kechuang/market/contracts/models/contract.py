@@ -1,4 +1,4 @@
-"""Technology contracts and their registration (技术合同认定登记)."""
+"""Technology contracts (技术合同), their deductions and their events."""
 
 from __future__ import annotations
 
@@ -14,8 +14,11 @@ from kechuang.core.events import Event
 from kechuang.core.models import Region, TechField, TimeStampedModel, user_fk
 from kechuang.core.scoping import ScopePolicy
 from kechuang.market.contracts import regnumber
+from kechuang.market.contracts.models.registration import RegistrationOffice
 
 ZERO = Decimal("0.00")
+
+
 # Above this technology transaction value a contract goes to expert review (30 working days).
 EXPERT_REVIEW_THRESHOLD = Decimal("5000000.00")
 
@@ -27,59 +30,6 @@ def amount(verbose: object) -> models.DecimalField:
         decimal_places=2,
         validators=[MinValueValidator(ZERO)],
     )
-
-
-class RegistrationOffice(models.Model):
-    """A technology-contract registration office (技术合同登记机构) and its number prefix."""
-
-    name = models.CharField(_("名称"), max_length=100)
-    city = models.ForeignKey(
-        Region,
-        verbose_name=_("所属市"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("空:省级登记机构"),
-    )
-    province = models.CharField(_("省级代码"), max_length=2, default="21")
-    prefecture = models.CharField(_("地市代码"), max_length=2)
-    code = models.CharField(_("登记机构代码"), max_length=2)
-
-    class Meta:
-        verbose_name = _("技术合同登记机构")
-        verbose_name_plural = _("技术合同登记机构")
-        ordering = ["province", "prefecture", "code"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["province", "prefecture", "code"],
-                name="office_code_unique",
-                violation_error_message=_("登记机构代码重复"),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def prefix(self) -> str:
-        return f"{self.province}{self.prefecture}{self.code}"
-
-
-class RegistrationCounter(models.Model):
-    """The last serial given out by one office in one year; locked while a number is taken."""
-
-    office = models.ForeignKey(RegistrationOffice, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["office", "year"], name="counter_office_year_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.office_id}/{self.year}: {self.last}"
 
 
 class TechContract(TimeStampedModel):
@@ -440,6 +390,7 @@ EVENT_KINDS = {
     "imported": _("批量导入"),
 }
 ContractEvent.KINDS = EVENT_KINDS
+
 
 # The non-registrable cases of the registration rules.
 REFUSAL_GROUNDS = {
