@@ -31,11 +31,7 @@ from kechuang.market.activities.schemas import (
 )
 
 router = Router(tags=["market"])
-
-
 Limit = Query(20, ge=1, le=100, description="每页条数")
-
-
 Offset = Query(0, ge=0, description="跳过条数")
 
 
@@ -54,26 +50,12 @@ class TrainingSessionQuery(filter_schema(TrainingFilter, "TrainingSessionFilters
 # --- events, brokers, training ----------------------------------------------------------------
 
 MarketEventPage = page_schema(MarketEventOut)
-
-
 BrokerPage = page_schema(BrokerOut)
-
-
 TrainingSessionPage = page_schema(TrainingSessionOut)
-
-
 Grain = Literal["month", "quarter", "half", "year"]
-
-
 TrainingKind = Literal["broker", "assessor", "manager"]
-
-
 YearQuery = Query(..., ge=1949, le=2100, description="年度")
-
-
 GrainQuery = Query("half", description="分期")
-
-
 KindQuery = Query(None, description="培训对象")
 
 

@@ -12,8 +12,6 @@ from pydantic import Field
 from kechuang.core.api_support import Money
 
 EventKind = Literal["roadshow", "matchmaking", "bank_enterprise"]
-
-
 OrganiserKind = Literal["province", "city_bureau", "service", "institution", "enterprise", "bank"]
 
 

@@ -25,11 +25,7 @@ from kechuang.market.activities.models import Broker, TrainingSession
 from kechuang.market.common import PAGE_SIZE, edit_page, form_page
 
 ORGANISING_ROLES = {Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.SERVICE}
-
-
 BROKER_ROLES = {Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.SERVICE, Role.INSTITUTION}
-
-
 ADMINS = {Role.PROVINCE_ADMIN, Role.CITY_ADMIN}
 
 

@@ -24,11 +24,7 @@ from kechuang.market.catalogue.filters import AchievementFilter, DemandFilter, T
 from kechuang.market.catalogue.schemas import AchievementOut, DemandOut, TransferOut
 
 router = Router(tags=["market"])
-
-
 Limit = Query(20, ge=1, le=100, description="每页条数")
-
-
 Offset = Query(0, ge=0, description="跳过条数")
 
 
@@ -45,11 +41,7 @@ class DemandQuery(filter_schema(DemandFilter)):  # type: ignore[misc]
 
 
 AchievementPage = page_schema(AchievementOut)
-
-
 TransferPage = page_schema(TransferOut)
-
-
 DemandPage = page_schema(DemandOut)
 
 

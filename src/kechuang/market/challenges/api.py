@@ -50,11 +50,7 @@ from kechuang.market.challenges.workflow import BATCH, CHALLENGE, pending_review
 from kechuang.market.projects import selectors as project_selectors
 
 router = Router(tags=["market"])
-
-
 Limit = Query(20, ge=1, le=100, description="每页条数")
-
-
 Offset = Query(0, ge=0, description="跳过条数")
 
 
@@ -77,17 +73,9 @@ class ChallengeBidQuery(filter_schema(BidFilter, "ChallengeBidFilters")):  # typ
 # --- challenge lists (揭榜挂帅) and plan projects ---------------------------------------------
 
 ChallengeCallPage = page_schema(ChallengeCallOut)
-
-
 ChallengeDemandPage = page_schema(ChallengeDemandOut)
-
-
 ChallengeListPage = page_schema(ChallengeListOut)
-
-
 ChallengePage = page_schema(ChallengeOut)
-
-
 ChallengeBidPage = page_schema(ChallengeBidOut)
 
 

@@ -28,11 +28,7 @@ from kechuang.market.contracts.schemas import ContractDetail, ContractOut, Contr
 from kechuang.market.contracts.workflow import CONTRACT
 
 router = Router(tags=["market"])
-
-
 Limit = Query(20, ge=1, le=100, description="每页条数")
-
-
 Offset = Query(0, ge=0, description="跳过条数")
 
 
@@ -41,17 +37,9 @@ class ContractQuery(filter_schema(ContractFilter)):  # type: ignore[misc]
 
 
 ContractPage = page_schema(ContractOut)
-
-
 Dimension = Literal["type", "field", "seller_kind", "city"]
-
-
 StartQuery = Query(..., description="登记日期起")
-
-
 EndQuery = Query(..., description="登记日期止(含)")
-
-
 ByQuery = Query([], description="分组维度")
 
 

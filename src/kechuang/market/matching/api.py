@@ -21,8 +21,6 @@ from kechuang.market.matching.schemas import AchievementMatchesOut, DemandMatche
 from kechuang.market.matching.views import explain
 
 router = Router(tags=["market"])
-
-
 Limit = Query(10, ge=1, le=50, description="每类最多返回条数")
 
 

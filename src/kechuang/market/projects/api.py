@@ -22,11 +22,7 @@ from kechuang.market.projects.schemas import PlanProjectDetail, PlanProjectOut
 from kechuang.market.projects.workflow import PROJECT
 
 router = Router(tags=["market"])
-
-
 Limit = Query(20, ge=1, le=100, description="每页条数")
-
-
 Offset = Query(0, ge=0, description="跳过条数")
 
 
