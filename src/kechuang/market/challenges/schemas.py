@@ -8,11 +8,7 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from kechuang.core.api_support import (
-    ActionOut,
-    Money,
-    MoneyIn,
-)
+from kechuang.core.api_support import ActionOut, Money, MoneyIn
 
 # --- challenge lists and plan projects ------------------------------------------------------
 

@@ -3,6 +3,7 @@ expert reviews."""
 
 from django.urls import path
 
+from kechuang.market.challenges.views import bids as b
 from kechuang.market.challenges.views import edits as e
 from kechuang.market.challenges.views import lists as c
 from kechuang.market.challenges.views import reviews as r
@@ -28,8 +29,8 @@ urlpatterns = [
     path("challenges/", c.challenge_list, name="challenge_list"),
     path("challenges/<int:pk>/", c.challenge_detail, name="challenge_detail"),
     path("challenges/<int:pk>/edit", e.challenge_edit, name="challenge_edit"),
-    path("challenges/<int:pk>/bid", c.bid_create, name="bid_create"),
-    path("challenges/<int:pk>/select", c.bid_select, name="bid_select"),
+    path("challenges/<int:pk>/bid", b.bid_create, name="bid_create"),
+    path("challenges/<int:pk>/select", b.bid_select, name="bid_select"),
     path("challenges/<int:pk>/agreement", c.agreement_record, name="agreement_record"),
     path("challenges/<int:pk>/unawarded", c.challenge_unawarded, name="challenge_unawarded"),
     path("challenges/<int:pk>/apply", c.challenge_apply, name="challenge_apply"),
@@ -37,6 +38,6 @@ urlpatterns = [
     path("challenges/<int:pk>/close-review", r.review_close, name="review_close"),
     path("bid-reviews/", r.review_list, name="bid_review_list"),
     path("bid-reviews/<int:pk>/", r.review_detail, name="bid_review_detail"),
-    path("bids/", c.bid_list, name="bid_list"),
-    path("bids/<int:pk>/withdraw", c.bid_withdraw, name="bid_withdraw"),
+    path("bids/", b.bid_list, name="bid_list"),
+    path("bids/<int:pk>/withdraw", b.bid_withdraw, name="bid_withdraw"),
 ]

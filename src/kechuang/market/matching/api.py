@@ -11,11 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from kechuang.core.api_support import (
-    actor,
-    path_id,
-    public_read,
-)
+from kechuang.core.api_support import actor, path_id, public_read
 from kechuang.market.matching import engine, selectors
 from kechuang.market.matching.schemas import AchievementMatchesOut, DemandMatchesOut
 from kechuang.market.matching.views import explain

@@ -1,7 +1,6 @@
-"""Challenge-list pages (揭榜挂帅): calls and demands, lists, challenges and their bids.
-
-Published lists and their challenges are public. Bids are shown to whoever the selectors
-let see them: the issuer all bids on its challenges, a solver its own.
+"""Challenge-list pages (揭榜挂帅): calls and demands, lists, challenges and the steps that
+follow a selected bid (agreement, no award, the plan-project application). Published lists
+and their challenges are public. Bids have their own pages (`bids`).
 """
 
 from __future__ import annotations
@@ -18,24 +17,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kechuang.core.http import act, form_errors, paginate, save, to_form
+from kechuang.core.http import act, form_errors, paginate, save
 from kechuang.core.roles import Role
 from kechuang.core.scoping import role_of
 from kechuang.core.workflow import Workflow
 from kechuang.market.challenges import forms, selectors, services
-from kechuang.market.challenges.filters import (
-    BatchFilter,
-    BidFilter,
-    ChallengeDemandFilter,
-    ChallengeFilter,
-)
+from kechuang.market.challenges.filters import BatchFilter, ChallengeDemandFilter, ChallengeFilter
 from kechuang.market.challenges.models import Challenge, ChallengeDemand, ChallengeListBatch
 from kechuang.market.challenges.workflow import (
     BATCH,
     BID,
     CHALLENGE,
     DEMAND,
-    count_pending_reviews,
     pending_reviews,
 )
 from kechuang.market.common import form_page
@@ -44,7 +37,6 @@ from kechuang.market.projects import services as project_services
 from kechuang.registry.models import Enterprise
 
 DEMAND_ROLES = {Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ENTERPRISE}
-BID_ROLES = {Role.PROVINCE_ADMIN, Role.ENTERPRISE, Role.INSTITUTION}
 
 
 # The page each action posts to (the actions on a form of their own name it themselves).
@@ -302,47 +294,6 @@ def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def bid_create(request: HttpRequest, pk: int) -> HttpResponse:
-    c = _challenge(request, pk)
-    user: Any = request.user
-    role = role_of(user)
-    if role not in BID_ROLES or (role != Role.PROVINCE_ADMIN and user.organization_id is None):
-        raise PermissionDenied
-    form = forms.BidForm(request.POST or None, names_solver=role == Role.PROVINCE_ADMIN)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-        try:
-            services.bid_submit(actor=user, challenge=c, data=data)
-        except ValidationError as exc:
-            to_form(form, exc)
-        else:
-            messages.success(request, _("已揭榜"))
-            return redirect("market:challenge_detail", pk=c.pk)
-    return render(request, "market/challenges/challenge_bid_form.html", {"form": form, "c": c})
-
-
-@login_required
-@require_POST
-def bid_select(request: HttpRequest, pk: int) -> HttpResponse:
-    c = _challenge(request, pk)
-    form = forms.SelectForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请选择揭榜申请"))
-        return redirect("market:challenge_detail", pk=pk)
-    bid = get_object_or_404(
-        selectors.bids_on(user=request.user, challenge=c), pk=form.cleaned_data["bid"]
-    )
-    reason = form.cleaned_data["reason"]
-    return act(
-        request,
-        lambda: services.bid_select(actor=request.user, bid=bid, reason=reason),
-        done=_("已选定揭榜方"),
-        back="market:challenge_detail",
-        pk=pk,
-    )
-
-
-@login_required
 @require_POST
 def agreement_record(request: HttpRequest, pk: int) -> HttpResponse:
     c = _challenge(request, pk)
@@ -393,28 +344,3 @@ def challenge_apply(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("market:challenge_detail", pk=pk)
     messages.success(request, _("已申报省级科技计划项目"))
     return redirect("market:project_detail", pk=project.pk)
-
-
-@login_required
-def bid_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.bid_list(user=request.user)
-    filterset = BidFilter(request.GET or None, queryset=qs)
-    page = paginate(request, filterset.qs)
-    count_pending_reviews([b.challenge for b in page])
-    for b in page:
-        b.actions, _names = buttons(BID, request.user, b)
-    return render(
-        request, "market/challenges/challenge_bid_list.html", {"filter": filterset, "page": page}
-    )
-
-
-@login_required
-@require_POST
-def bid_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    bid = get_object_or_404(selectors.bid_list(user=request.user), pk=pk)
-    return act(
-        request,
-        lambda: services.bid_withdraw(actor=request.user, bid=bid),
-        done=_("已撤回"),
-        back="market:bid_list",
-    )
