@@ -1,4 +1,4 @@
-"""Import of a technology-contract workbook, all or nothing (market.importing).
+"""Import of a technology-contract workbook, all or nothing (market.contracts.importing).
 
 Writes a workbook of N contracts (half of them registered before, with their numbers; half
 new submissions) from 200 registered sellers, then measures in a fresh database: a dry run,
@@ -55,7 +55,7 @@ def _rows(n: int, sellers: list[str], seed: int = 2023) -> list[dict[str, Any]]:
 def _write(path: Path, rows: list[dict[str, Any]]) -> None:
     from openpyxl import Workbook
 
-    from kechuang.market.excel import COLUMNS
+    from kechuang.market.contracts.excel import COLUMNS
 
     keys = [c.key for c in COLUMNS if not c.read_only]
     book = Workbook(write_only=True)
@@ -69,7 +69,7 @@ def _write(path: Path, rows: list[dict[str, Any]]) -> None:
 def _baseline(rows: list[dict[str, Any]], actor: Any) -> float:
     from django.db import transaction
 
-    from kechuang.market import services
+    from kechuang.market.contracts import services
 
     start = time.perf_counter()
     with transaction.atomic():
@@ -93,7 +93,7 @@ def main() -> None:
 
         from kechuang.core import uscc
         from kechuang.core.models import User
-        from kechuang.market.importing import import_contracts
+        from kechuang.market.contracts.importing import import_contracts
         from kechuang.market.models import TechContract
         from kechuang.registry.models import Enterprise
 

@@ -2,7 +2,7 @@
 
 Fills a fresh database (SQLite in a temporary folder, or the PostgreSQL of DATABASE_URL)
 with BENCH_ROWS contracts registered in 2023 H1 and two thirds as many in 2022 H1, then
-times `market.stats.contract_stats` (one aggregate query through the ORM and the scoping
+times `market.contracts.stats.contract_stats` (one aggregate query through the ORM and the scoping
 layer) and the same aggregation in DuckDB over the same rows, held in memory. Goal: ≤ 1 s.
 
     python -m benchmarks contract_stats
@@ -209,7 +209,7 @@ def main() -> None:
         _setup(Path(tmp))
         from django.db import connection
 
-        from kechuang.market import stats
+        from kechuang.market.contracts import stats
 
         t0 = time.perf_counter()
         rows = _rows(n)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from kechuang.core.models import User
 from kechuang.core.roles import Role
 from kechuang.demo import users
-from kechuang.market import reviews
+from kechuang.market.challenges import selectors as challenge_selectors
 from kechuang.market.models import BidReview, Challenge, ChallengeBid
 
 pytestmark = pytest.mark.django_db
@@ -49,11 +49,13 @@ def test_the_review_pages_show_the_demo_reviews(demo, client: Client):
     client.login(username="province", password=users.PASSWORD)
     page = client.get(reverse("market:challenge_detail", args=[review.challenge_id]))
     assert review.opinion in page.content.decode()
-    summary = reviews.review_summary(user=review.assigned_by, challenge=review.challenge)
+    summary = challenge_selectors.review_summary(
+        user=review.assigned_by, challenge=review.challenge
+    )
     assert summary[review.bid_id].reviewed >= 1
     client.login(username=review.expert.username, password=users.PASSWORD)
     listing = client.get(reverse("market:bid_review_list")).content.decode()
-    first = reviews.review_list(user=review.expert).first()  # the page is paged
+    first = challenge_selectors.review_list(user=review.expert).first()  # the page is paged
     assert first.bid.solver_name in listing
     detail = client.get(reverse("market:bid_review_detail", args=[review.pk])).content.decode()
     assert review.bid.proposal in detail

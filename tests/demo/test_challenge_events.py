@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kechuang.core.models import User
 from kechuang.demo import users
-from kechuang.market import selectors
+from kechuang.market.challenges import selectors as challenge_selectors
 from kechuang.market.models import (
     BidReview,
     Challenge,
@@ -38,7 +38,7 @@ def test_every_challenge_has_a_timeline_in_workflow_order(demo, targets):
     challenges = list(Challenge.objects.select_related("batch"))
     assert challenges
     for c in challenges:
-        events = list(selectors.challenge_events(user=province, challenge=c))
+        events = list(challenge_selectors.challenge_events(user=province, challenge=c))
         kinds = [e.kind for e in events]
         assert kinds[0] == "challenge_added" and kinds.count("challenge_added") == 1
         assert [STEPS.index(k) for k in kinds] == sorted(STEPS.index(k) for k in kinds)

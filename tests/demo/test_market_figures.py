@@ -10,7 +10,9 @@ from decimal import Decimal
 import pytest
 
 from kechuang.core.models import User
-from kechuang.market import counts, regnumber, stats
+from kechuang.market import counts
+from kechuang.market.contracts import regnumber, stats
+from kechuang.market.contracts.services import allocate_number
 from kechuang.market.models import (
     Achievement,
     AchievementTransfer,
@@ -20,7 +22,6 @@ from kechuang.market.models import (
     TechContract,
     TechDemand,
 )
-from kechuang.market.services.contracts import allocate_number
 
 pytestmark = pytest.mark.django_db
 

@@ -13,11 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kechuang.core import audit
-from kechuang.market import forms, services
-from kechuang.market import forms_activities as fa
-from kechuang.market import forms_challenges as fc
+from kechuang.market.activities import forms as activity_forms
+from kechuang.market.activities import services as activity_services
+from kechuang.market.catalogue import forms as catalogue_forms
+from kechuang.market.catalogue import services as catalogue_services
+from kechuang.market.challenges import forms as challenge_forms
+from kechuang.market.challenges import services as challenge_services
 from kechuang.market.models import ChallengeDemand, Organiser, TechContract, TechDemand
-from kechuang.market.services import challenge_edits
 from tests.factories import (
     AchievementFactory,
     AchievementTransferFactory,
@@ -115,13 +117,25 @@ def _broker():
 
 CASES = {
     "achievement": Case(
-        "market:achievement_edit", forms.AchievementForm, _achievement, "title", "改进型催化剂"
+        "market:achievement_edit",
+        catalogue_forms.AchievementForm,
+        _achievement,
+        "title",
+        "改进型催化剂",
     ),
-    "demand": Case("market:demand_edit", forms.DemandForm, _demand, "problem", "焊缝气孔"),
-    "transfer": Case("market:transfer_edit", forms.TransferForm, _transfer, "title", "许可实施"),
-    "event": Case("market:event_edit", fa.EventEditForm, _event, "venue", "沈阳科技大厦"),
-    "training": Case("market:training_edit", fa.TrainingEditForm, _training, "topic", "经纪实务"),
-    "broker": Case("market:broker_edit", fa.BrokerEditForm, _broker, "name", "王经纪"),
+    "demand": Case(
+        "market:demand_edit", catalogue_forms.DemandForm, _demand, "problem", "焊缝气孔"
+    ),
+    "transfer": Case(
+        "market:transfer_edit", catalogue_forms.TransferForm, _transfer, "title", "许可实施"
+    ),
+    "event": Case(
+        "market:event_edit", activity_forms.EventEditForm, _event, "venue", "沈阳科技大厦"
+    ),
+    "training": Case(
+        "market:training_edit", activity_forms.TrainingEditForm, _training, "topic", "经纪实务"
+    ),
+    "broker": Case("market:broker_edit", activity_forms.BrokerEditForm, _broker, "name", "王经纪"),
 }
 
 
@@ -163,26 +177,26 @@ def test_another_organisation_cannot_edit(client, kind):
 def test_services_refuse_another_organisation():
     obj, _keeper, other = _transfer()
     with pytest.raises(PermissionDenied):
-        services.transfer_update(actor=other, transfer=obj, data={"title": "x"})
+        catalogue_services.transfer_update(actor=other, transfer=obj, data={"title": "x"})
     event, _keeper, other = _event()
     with pytest.raises(PermissionDenied):
-        services.event_update(actor=other, event=event, data={"title": "x"})
+        activity_services.event_update(actor=other, event=event, data={"title": "x"})
     broker, _keeper, other = _broker()
     with pytest.raises(PermissionDenied):
-        services.broker_update(actor=other, broker=broker, data={"name": "x"})
+        activity_services.broker_update(actor=other, broker=broker, data={"name": "x"})
     session, _keeper, other = _training()
     with pytest.raises(PermissionDenied):
-        services.training_update(actor=other, session=session, data={"topic": "x"})
+        activity_services.training_update(actor=other, session=session, data={"topic": "x"})
     demand, _keeper, other = _demand()
     with pytest.raises(PermissionDenied):
-        services.demand_update(actor=other, demand=demand, data={"title": "x"})
+        catalogue_services.demand_update(actor=other, demand=demand, data={"title": "x"})
 
 
 def test_the_province_edits_any_and_the_keeper_cannot_move_a_record(province_admin):
     event, keeper, _other = _event()
-    services.event_update(actor=province_admin, event=event, data={"title": "省厅更正"})
+    activity_services.event_update(actor=province_admin, event=event, data={"title": "省厅更正"})
     # The organiser and the city are not part of an edit.
-    services.event_update(
+    activity_services.event_update(
         actor=keeper, event=event, data={"city_id": "210200", "organiser_kind": "province"}
     )
     event.refresh_from_db()
@@ -194,13 +208,13 @@ def test_a_closed_demand_and_a_transfer_of_a_registered_contract_are_locked(clie
     demand.status = TechDemand.Status.CLOSED
     demand.save()
     with pytest.raises(ValidationError) as exc:
-        services.demand_update(actor=firm_user, demand=demand, data={"title": "改"})
+        catalogue_services.demand_update(actor=firm_user, demand=demand, data={"title": "改"})
     assert exc.value.code == "locked"
     client.force_login(firm_user)
     url = reverse("market:demand_edit", args=[demand.pk])
     page = client.get(url).content.decode()
     assert "技术需求已关闭,不能修改" in page and 'id="locked"' in page
-    client.post(url, post_data(forms.DemandForm, demand, title="改"))
+    client.post(url, post_data(catalogue_forms.DemandForm, demand, title="改"))
     demand.refresh_from_db()
     assert demand.title != "改"
 
@@ -209,7 +223,7 @@ def test_a_closed_demand_and_a_transfer_of_a_registered_contract_are_locked(clie
     transfer.save()
     assert transfer.contract.status == TechContract.Status.REGISTERED
     with pytest.raises(ValidationError) as exc:
-        services.transfer_update(actor=inst_user, transfer=transfer, data={"title": "改"})
+        catalogue_services.transfer_update(actor=inst_user, transfer=transfer, data={"title": "改"})
     assert exc.value.code == "locked"
     client.force_login(inst_user)
     page = client.get(reverse("market:transfer_edit", args=[transfer.pk])).content.decode()
@@ -217,14 +231,16 @@ def test_a_closed_demand_and_a_transfer_of_a_registered_contract_are_locked(clie
     # An unregistered contract does not lock the transfer.
     transfer.contract.status = TechContract.Status.SUBMITTED
     transfer.contract.save(update_fields=["status"])
-    services.transfer_update(actor=inst_user, transfer=transfer, data={"title": "改"})
+    catalogue_services.transfer_update(actor=inst_user, transfer=transfer, data={"title": "改"})
 
 
 def test_a_transfer_names_only_the_institutions_own_achievements():
     transfer, inst_user, _buyer = _transfer()
     foreign = AchievementFactory()
     with pytest.raises(ValidationError) as exc:
-        services.transfer_update(actor=inst_user, transfer=transfer, data={"achievement": foreign})
+        catalogue_services.transfer_update(
+            actor=inst_user, transfer=transfer, data={"achievement": foreign}
+        )
     assert "achievement" in exc.value.message_dict
 
 
@@ -262,7 +278,7 @@ def test_a_challenge_demand_is_corrected_until_the_province_decides(client, prov
     url = reverse("market:challenge_demand_edit", args=[demand.pk])
     client.force_login(keeper)
     assert url in client.get(reverse("market:challenge_demand_list")).content.decode()
-    data = post_data(fc.ChallengeDemandEditForm, demand, need="耐高温涂层")
+    data = post_data(challenge_forms.ChallengeDemandEditForm, demand, need="耐高温涂层")
     assert client.post(url, data).status_code == 302
     demand.refresh_from_db()
     assert demand.need == "耐高温涂层"
@@ -271,12 +287,14 @@ def test_a_challenge_demand_is_corrected_until_the_province_decides(client, prov
     client.force_login(user_of(EnterpriseFactory(), "enterprise"))
     assert client.get(url).status_code == 404
     with pytest.raises(PermissionDenied):
-        challenge_edits.challenge_demand_update(
+        challenge_services.challenge_demand_update(
             actor=user_of(EnterpriseFactory(), "enterprise"), demand=demand, data={"need": "x"}
         )
-    services.demand_decline(actor=province_admin, demand=demand, reason="不属于本次征集方向")
+    challenge_services.challenge_demand_decline(
+        actor=province_admin, demand=demand, reason="不属于本次征集方向"
+    )
     with pytest.raises(ValidationError) as exc:
-        challenge_edits.challenge_demand_update(actor=keeper, demand=demand, data={"need": "x"})
+        challenge_services.challenge_demand_update(actor=keeper, demand=demand, data={"need": "x"})
     assert exc.value.code == "locked"
     client.force_login(keeper)
     assert "需求已纳入榜单或未被采纳,不能修改" in client.get(url).content.decode()
@@ -291,7 +309,7 @@ def test_a_challenge_is_corrected_by_the_province_until_published(client, provin
     client.force_login(province_admin)
     page = client.get(reverse("market:challenge_detail", args=[challenge.pk])).content.decode()
     assert url in page
-    data = post_data(fc.ChallengeEditForm, challenge, targets="氧含量 ≤ 3 ppm")
+    data = post_data(challenge_forms.ChallengeEditForm, challenge, targets="氧含量 ≤ 3 ppm")
     assert client.post(url, data).status_code == 302
     challenge.refresh_from_db()
     assert challenge.targets == "氧含量 ≤ 3 ppm"
@@ -299,10 +317,10 @@ def test_a_challenge_is_corrected_by_the_province_until_published(client, provin
     issuer = user_of(challenge.issuer, "enterprise")
     client.force_login(issuer)
     assert client.get(url).status_code == 403
-    services.batch_publish(actor=province_admin, batch=draft, on=dt.date(2029, 1, 1))
+    challenge_services.batch_publish(actor=province_admin, batch=draft, on=dt.date(2029, 1, 1))
     challenge.refresh_from_db()
     with pytest.raises(ValidationError) as exc:
-        challenge_edits.challenge_update(
+        challenge_services.challenge_update(
             actor=province_admin, challenge=challenge, data={"targets": "x"}
         )
     assert exc.value.code == "locked"
@@ -315,16 +333,18 @@ def test_a_call_is_corrected_by_the_province_until_it_closes(client, province_ad
     call = ChallengeCallFactory(opens_on=today, closes_on=today + dt.timedelta(days=30))
     url = reverse("market:call_edit", args=[call.pk])
     client.force_login(province_admin)
-    assert url in client.get(reverse("market:call_list")).content.decode()
+    assert url in client.get(reverse("market:challenge_call_list")).content.decode()
     later = today + dt.timedelta(days=45)
-    data = post_data(fc.CallEditForm, call, theme="集成电路装备", closes_on=later)
+    data = post_data(challenge_forms.CallEditForm, call, theme="集成电路装备", closes_on=later)
     assert client.post(url, data).status_code == 302
     call.refresh_from_db()
     assert (call.theme, call.closes_on) == ("集成电路装备", later)
     [entry] = audit.history(call).filter(action="update")
     assert entry.actor == province_admin and set(entry.changes) >= {"theme", "closes_on"}
     # The call's dates stay in order: the service refuses, the page shows why.
-    backwards = post_data(fc.CallEditForm, call, closes_on=today - dt.timedelta(days=1))
+    backwards = post_data(
+        challenge_forms.CallEditForm, call, closes_on=today - dt.timedelta(days=1)
+    )
     page = client.post(url, backwards)
     assert page.status_code == 200 and "征集截止日期不能早于开始日期" in page.content.decode()
     call.refresh_from_db()
@@ -333,24 +353,29 @@ def test_a_call_is_corrected_by_the_province_until_it_closes(client, province_ad
     # Everyone reads calls; only the province edits them.
     firm_user = user_of(EnterpriseFactory(), "enterprise")
     client.force_login(firm_user)
-    assert url not in client.get(reverse("market:call_list")).content.decode()
+    assert url not in client.get(reverse("market:challenge_call_list")).content.decode()
     assert client.get(url).status_code == 403
-    assert client.post(url, post_data(fc.CallEditForm, call, title="改")).status_code == 403
+    assert (
+        client.post(url, post_data(challenge_forms.CallEditForm, call, title="改")).status_code
+        == 403
+    )
     with pytest.raises(PermissionDenied):
-        challenge_edits.call_update(actor=firm_user, call=call, data={"title": "改"})
+        challenge_services.call_update(actor=firm_user, call=call, data={"title": "改"})
 
     # Once the call has closed, enterprises have proposed on what it said.
     after = later + dt.timedelta(days=1)
     with pytest.raises(ValidationError) as exc:
-        challenge_edits.call_update(actor=province_admin, call=call, data={"title": "改"}, on=after)
+        challenge_services.call_update(
+            actor=province_admin, call=call, data={"title": "改"}, on=after
+        )
     assert exc.value.code == "locked"
     closed = ChallengeCallFactory()  # closed in 2023
     url = reverse("market:call_edit", args=[closed.pk])
     client.force_login(province_admin)
-    assert url not in client.get(reverse("market:call_list")).content.decode()
+    assert url not in client.get(reverse("market:challenge_call_list")).content.decode()
     page = client.get(url).content.decode()
     assert "需求征集已截止,不能修改" in page and 'id="locked"' in page
-    client.post(url, post_data(fc.CallEditForm, closed, title="改"))
+    client.post(url, post_data(challenge_forms.CallEditForm, closed, title="改"))
     closed.refresh_from_db()
     assert closed.title != "改"
     assert not audit.history(closed).filter(action="update").exists()
@@ -364,7 +389,7 @@ def test_a_list_is_corrected_by_the_province_until_published(client, province_ad
     detail = reverse("market:batch_detail", args=[draft.pk])
     client.force_login(province_admin)
     assert url in client.get(detail).content.decode()
-    data = post_data(fc.BatchEditForm, draft, title="2029年揭榜挂帅榜单", call=call.pk)
+    data = post_data(challenge_forms.BatchEditForm, draft, title="2029年揭榜挂帅榜单", call=call.pk)
     assert client.post(url, data).status_code == 302
     draft.refresh_from_db()
     assert (draft.title, draft.call, draft.status) == ("2029年揭榜挂帅榜单", call, "draft")
@@ -376,12 +401,12 @@ def test_a_list_is_corrected_by_the_province_until_published(client, province_ad
     client.force_login(firm_user)
     assert client.get(url).status_code == 404
     with pytest.raises(PermissionDenied):
-        challenge_edits.batch_update(actor=firm_user, batch=draft, data={"title": "改"})
+        challenge_services.batch_update(actor=firm_user, batch=draft, data={"title": "改"})
 
-    services.batch_publish(actor=province_admin, batch=draft, on=dt.date(2029, 1, 1))
+    challenge_services.batch_publish(actor=province_admin, batch=draft, on=dt.date(2029, 1, 1))
     draft.refresh_from_db()
     with pytest.raises(ValidationError) as exc:
-        challenge_edits.batch_update(actor=province_admin, batch=draft, data={"title": "改"})
+        challenge_services.batch_update(actor=province_admin, batch=draft, data={"title": "改"})
     assert exc.value.code == "locked"
     # Published: everyone reads it, no one edits it.
     assert client.get(url).status_code == 403
@@ -390,6 +415,6 @@ def test_a_list_is_corrected_by_the_province_until_published(client, province_ad
     assert url not in client.get(detail).content.decode()
     page = client.get(url).content.decode()
     assert "榜单已发布,不能修改" in page and 'id="locked"' in page
-    client.post(url, post_data(fc.BatchEditForm, draft, title="改"))
+    client.post(url, post_data(challenge_forms.BatchEditForm, draft, title="改"))
     draft.refresh_from_db()
     assert draft.title == "2029年揭榜挂帅榜单"

@@ -257,7 +257,7 @@ def test_training_page_and_api_count_people(client, province_admin):
 def test_the_work_pages_render_for_the_province(client, province_admin, open_challenge):
     client.force_login(province_admin)
     for name in (
-        "call_list",
+        "challenge_call_list",
         "call_create",
         "challenge_demand_list",
         "challenge_demand_create",

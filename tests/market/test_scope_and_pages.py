@@ -9,7 +9,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from kechuang.market import selectors, services
+from kechuang.market.catalogue import selectors as catalogue_selectors
+from kechuang.market.catalogue import services as catalogue_services
+from kechuang.market.contracts import selectors as contract_selectors
 from kechuang.market.models import Achievement, TechContract
 from tests.factories import (
     AchievementFactory,
@@ -38,61 +40,61 @@ def contracts(enterprise):
 
 
 def test_enterprise_sees_only_contracts_it_is_party_to(contracts, enterprise_user):
-    seen = set(selectors.contract_list(user=enterprise_user))
+    seen = set(contract_selectors.contract_list(user=enterprise_user))
     assert seen == {contracts["sold"], contracts["bought"]}
 
 
 def test_city_bureau_sees_its_city(contracts, city_admin, dalian_admin, province_admin):
-    assert set(selectors.contract_list(user=dalian_admin)) == {contracts["dalian"]}
-    assert len(selectors.contract_list(user=city_admin)) == 3
-    assert len(selectors.contract_list(user=province_admin)) == 4
+    assert set(contract_selectors.contract_list(user=dalian_admin)) == {contracts["dalian"]}
+    assert len(contract_selectors.contract_list(user=city_admin)) == 3
+    assert len(contract_selectors.contract_list(user=province_admin)) == 4
 
 
 def test_public_and_banks_see_no_contracts(contracts, bank):
     banker = UserFactory(role="bank", organization_id=bank.pk)
-    assert not selectors.contract_list(user=AnonymousUser()).exists()
-    assert not selectors.contract_list(user=banker).exists()
+    assert not contract_selectors.contract_list(user=AnonymousUser()).exists()
+    assert not contract_selectors.contract_list(user=banker).exists()
 
 
 def test_public_sees_only_the_published_catalogue(institution):
     published = AchievementFactory(institution=institution)
     AchievementFactory(institution=institution, status=Achievement.Status.DRAFT)
     AchievementFactory(institution=institution, status=Achievement.Status.WITHDRAWN)
-    assert list(selectors.achievement_catalogue(user=AnonymousUser())) == [published]
-    assert list(selectors.achievement_list(user=AnonymousUser())) == [published]
+    assert list(catalogue_selectors.achievement_catalogue(user=AnonymousUser())) == [published]
+    assert list(catalogue_selectors.achievement_list(user=AnonymousUser())) == [published]
     owner = UserFactory(role="institution", organization_id=institution.pk)
-    assert selectors.achievement_list(user=owner).count() == 3
+    assert catalogue_selectors.achievement_list(user=owner).count() == 3
 
 
 def test_catalogue_search(institution):
     AchievementFactory(institution=institution, title="甲醇制烯烃第三代技术", trl=8)
     AchievementFactory(institution=institution, title="锂电池隔膜", trl=4)
-    found = selectors.achievement_catalogue(user=AnonymousUser(), q="烯烃")
+    found = catalogue_selectors.achievement_catalogue(user=AnonymousUser(), q="烯烃")
     assert [a.title for a in found] == ["甲醇制烯烃第三代技术"]
-    assert selectors.achievement_catalogue(user=AnonymousUser(), min_trl=5).count() == 1
+    assert catalogue_selectors.achievement_catalogue(user=AnonymousUser(), min_trl=5).count() == 1
 
 
 def test_private_demands_stay_with_their_enterprise(enterprise, enterprise_user):
     public = TechDemandFactory(enterprise=enterprise)
     private = TechDemandFactory(enterprise=enterprise, is_public=False)
-    assert list(selectors.demand_list(user=AnonymousUser())) == [public]
-    assert set(selectors.demand_list(user=enterprise_user)) == {public, private}
+    assert list(catalogue_selectors.demand_list(user=AnonymousUser())) == [public]
+    assert set(catalogue_selectors.demand_list(user=enterprise_user)) == {public, private}
 
 
 def test_achievement_workflow_and_transfer(institution):
     owner = UserFactory(role="institution", organization_id=institution.pk)
-    a = services.achievement_create(
+    a = catalogue_services.achievement_create(
         actor=owner,
         institution=institution,
         data={"title": "新型催化剂", "abstract": "…", "field_id": "05", "trl": 7},
     )
     assert a.status == Achievement.Status.DRAFT
-    services.achievement_publish(actor=owner, achievement=a)
-    assert selectors.achievement_catalogue(user=AnonymousUser()).get() == a
+    catalogue_services.achievement_publish(actor=owner, achievement=a)
+    assert catalogue_selectors.achievement_catalogue(user=AnonymousUser()).get() == a
     stranger = UserFactory(role="institution", organization_id=InstitutionFactory().pk)
     with pytest.raises(Exception, match="not allowed"):
-        services.achievement_publish(actor=stranger, achievement=a, publish=False)
-    t = services.transfer_create(
+        catalogue_services.achievement_publish(actor=stranger, achievement=a, publish=False)
+    t = catalogue_services.transfer_create(
         actor=owner,
         institution=institution,
         data={
@@ -104,8 +106,8 @@ def test_achievement_workflow_and_transfer(institution):
             "transferred_on": dt.date(2023, 5, 20),
         },
     )
-    assert list(selectors.transfer_list(user=owner)) == [t]
-    assert not selectors.transfer_list(user=AnonymousUser()).exists()
+    assert list(catalogue_selectors.transfer_list(user=owner)) == [t]
+    assert not catalogue_selectors.transfer_list(user=AnonymousUser()).exists()
 
 
 def test_first_use_then_pay_needs_its_terms(institution):
@@ -113,7 +115,7 @@ def test_first_use_then_pay_needs_its_terms(institution):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.achievement_create(
+        catalogue_services.achievement_create(
             actor=owner,
             institution=institution,
             data={

@@ -44,12 +44,13 @@ def act(
     request: HttpRequest,
     action: Callable[[], Any],
     *,
-    done: Any,
+    done: Any = None,
     back: str,
     form: Any = None,
     **kwargs: Any,
 ) -> HttpResponse:
-    """Run `action` (after validating `form`, when given) and go back to `back`.
+    """Run `action` (after validating `form`, when given) and go back to `back`, with the
+    message `done` (if any) when it succeeded.
 
     A refusal of the rules (ValidationError) goes back to the page as messages; a refusal
     of permission (PermissionDenied) is not caught, so the user gets 403.
@@ -62,8 +63,29 @@ def act(
     except ValidationError as exc:
         report(request, exc)
     else:
-        messages.success(request, done)
+        if done:
+            messages.success(request, done)
     return redirect(back, **kwargs)
+
+
+def to_form(form: Any, exc: ValidationError) -> None:
+    """Put a service's refusal on the form: by field where the form has that field, else as
+    an error of the whole form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def save(form: Any, write: Callable[[dict[str, Any]], Any]) -> Any:
+    """Run `write` (a service) on a valid form's cleaned data and return what it returns;
+    None, with the refusal on the form (`to_form`), when the service refuses."""
+    try:
+        return write(dict(form.cleaned_data))
+    except ValidationError as exc:
+        to_form(form, exc)
+    return None
 
 
 Perform = Callable[[HttpRequest, Any, str], Any]

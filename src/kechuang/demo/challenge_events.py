@@ -1,12 +1,12 @@
 """The timeline of the demo's challenges: the events the workflow services would have written.
 
-The workflows write a `ChallengeEvent` at every step (`market.workflows`); the demo inserts its
-records directly, so it writes the same events afterwards, each dated by the record it is
-about: a list and its challenges by their creation, the publication by `published_on`, a bid
-by its submission, an expert's assignment by the review rows' creation, a review by the time
-it was given. Kinds, actors, links and data are those of `services.challenges` and
-`services.reviews`. Runs after the bids and reviews exist and after the logins (the province
-and the institution's login are actors).
+The workflows write a `ChallengeEvent` at every step (`market.challenges.workflow`,
+`market.projects.workflow`); the demo inserts its records directly, so it writes the same
+events afterwards, each dated by the record it is about: a list and its challenges by their
+creation, the publication by `published_on`, a bid by its submission, an expert's assignment
+by the review rows' creation, a review by the time it was given. Kinds, actors, links and
+data are those of `market.challenges.services`. Runs after the bids and reviews exist and
+after the logins (the province and the institution's login are actors).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Registered technology contracts of the demo province (F13, F14, F34).
 
 The turnover of each half-year is a figure of the targets file and the contracts of a half
-sum to it to the cent, so that `market.stats.contract_totals` gives F13, its YoY and the
+sum to it to the cent, so that `market.contracts.stats.contract_totals` gives F13, its YoY and the
 points against last year's growth (F14) from the rows alone. The full years 2021 and 2022
 are generated so that the growth of 2022 over 2021 is the one the bulletin implies.
 
@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from kechuang.core.models import TechField
 from kechuang.demo.context import Context
-from kechuang.market import regnumber
+from kechuang.market.contracts import regnumber
 from kechuang.market.models import (
     ContractEvent,
     RegistrationCounter,

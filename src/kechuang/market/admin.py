@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from kechuang.core.admin import AuditedAdmin
-from kechuang.market.models import Affiliation
+from kechuang.market.challenges.models import Affiliation
 
 
 @admin.register(Affiliation)

@@ -15,16 +15,16 @@ from typing import Any
 from django.db.models import QuerySet
 
 from kechuang.core import scoping
-from kechuang.market.models import (
+from kechuang.market.activities.models import (
     Broker,
-    Challenge,
-    ChallengeListBatch,
     MatchmakingActivity,
-    PlanProject,
     TrainingAttendance,
+    identity,
+    person_key,
 )
-from kechuang.market.models.activities import identity, person_key
-from kechuang.market.stats import Period
+from kechuang.market.challenges.models import Challenge, ChallengeListBatch
+from kechuang.market.contracts.stats import Period
+from kechuang.market.projects.models import PlanProject
 
 GRAINS = ("month", "quarter", "half", "year")
 

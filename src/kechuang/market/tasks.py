@@ -1,3 +1,3 @@
-"""The market's background exports, found by core's autodiscovery."""
+"""The market's background exports, found by core's autodiscovery (`<app>/tasks.py`)."""
 
-from kechuang.market import export_jobs as _exports  # noqa: F401
+from kechuang.market.contracts import export_jobs as _exports  # noqa: F401

@@ -30,8 +30,8 @@ from django.db import transaction
 from django.db.models import Count, Max, Model
 from django.db.models.signals import post_delete, post_save
 
+from kechuang.market.catalogue.models import Achievement, TechDemand
 from kechuang.market.matching import engine
-from kechuang.market.models import Achievement, TechDemand
 from kechuang.registry.models import Enterprise
 
 DEFAULT_CHECK_SECONDS = 5.0

@@ -16,9 +16,9 @@ from typing import Any
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from kechuang.market import selectors as market
+from kechuang.market.catalogue import selectors as catalogue_selectors
+from kechuang.market.catalogue.models import Achievement, TechDemand
 from kechuang.market.matching import engine, index
-from kechuang.market.models import Achievement, TechDemand
 from kechuang.registry import selectors as registry
 from kechuang.registry.models import Enterprise, Institution, Person
 
@@ -135,8 +135,8 @@ def demand_matches(
 ) -> DemandMatches:
     """Published achievements, their institutions and experts of the field, for one demand.
     Raises TechDemand.DoesNotExist when the demand is not there or not visible to `user`."""
-    demand = market.demand_get(user=user, pk=pk)
-    visible = _Visible(market.achievement_catalogue(user=user))
+    demand = catalogue_selectors.demand_get(user=user, pk=pk)
+    visible = _Visible(catalogue_selectors.achievement_catalogue(user=user))
     found = index.achievement_index().search(
         demand_query(demand),
         k=max(limit, POOL),
@@ -159,8 +159,10 @@ def achievement_matches(
 ) -> AchievementMatches:
     """Open demands and enterprises for one achievement.
     Raises Achievement.DoesNotExist when the achievement is not there or not visible."""
-    achievement = market.achievement_get(user=user, pk=pk)
-    visible = _Visible(market.demand_list(user=user).filter(status=TechDemand.Status.OPEN))
+    achievement = catalogue_selectors.achievement_get(user=user, pk=pk)
+    visible = _Visible(
+        catalogue_selectors.demand_list(user=user).filter(status=TechDemand.Status.OPEN)
+    )
     found = index.demand_index().search(
         achievement_query(achievement),
         k=max(limit, POOL),

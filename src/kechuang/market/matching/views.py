@@ -10,9 +10,9 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from kechuang.market.catalogue.models import Achievement, TechDemand
 from kechuang.market.matching import engine, selectors
 from kechuang.market.matching.labels import component_label
-from kechuang.market.models import Achievement, TechDemand
 
 
 def explain(match: engine.Match) -> list[dict[str, Any]]:

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import kechuang.market.regnumber
+import kechuang.market.contracts.regnumber
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(max_length=200, verbose_name='合同名称')),
                 ('type', models.CharField(choices=[('development', '技术开发'), ('transfer', '技术转让'), ('licence', '技术许可'), ('consulting', '技术咨询'), ('service', '技术服务')], max_length=12, verbose_name='合同类型')),
                 ('subtype', models.CharField(choices=[('commissioned', '委托开发'), ('cooperative', '合作开发'), ('patent', '专利权转让'), ('patent_application', '专利申请权转让'), ('secret', '技术秘密转让'), ('patent_licence', '专利实施许可'), ('secret_licence', '技术秘密使用许可'), ('consulting', '技术咨询'), ('service', '一般技术服务'), ('training', '技术培训'), ('intermediary', '技术中介')], max_length=20, verbose_name='合同子类')),
-                ('number', models.CharField(blank=True, max_length=14, null=True, unique=True, validators=[kechuang.market.regnumber.validate], verbose_name='登记号')),
+                ('number', models.CharField(blank=True, max_length=14, null=True, unique=True, validators=[kechuang.market.contracts.regnumber.validate], verbose_name='登记号')),
                 ('status', models.CharField(choices=[('submitted', '已提交'), ('accepted', '已受理'), ('expert_review', '专家审查中'), ('registered', '已登记'), ('refused', '不予登记'), ('cancelled', '已注销')], default='submitted', max_length=14, verbose_name='状态')),
                 ('seller_name', models.CharField(max_length=200, verbose_name='卖方名称')),
                 ('seller_kind', models.CharField(choices=[('enterprise', '企业'), ('institute', '科研机构'), ('university', '高等院校'), ('other', '其他')], max_length=12, verbose_name='卖方类型')),

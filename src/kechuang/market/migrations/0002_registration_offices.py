@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def load_offices(apps, schema_editor):
-    from kechuang.market import offices
+    from kechuang.market.contracts import offices
 
     offices.load(apps)
 

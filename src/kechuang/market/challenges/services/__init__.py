@@ -1,0 +1,72 @@
+"""Writes of the challenge lists (揭榜挂帅): calls, demands, lists, challenges, bids and
+agreements (`lists`), expert reviews of bids (`reviews`), and edits of records not yet
+published (`edits`). Each service is one transaction with an audit entry.
+"""
+
+from kechuang.market.challenges.services.edits import (
+    BATCH_EDIT,
+    CALL_EDIT,
+    CHALLENGE_EDIT,
+    DEMAND_EDIT,
+    LOCKED,
+    batch_locked,
+    batch_update,
+    call_locked,
+    call_update,
+    challenge_demand_locked,
+    challenge_demand_update,
+    challenge_locked,
+    challenge_update,
+    may_edit_challenge_demand,
+)
+from kechuang.market.challenges.services.lists import (
+    BID_FIELDS,
+    OUTSIDE_FIELDS,
+    agreement_record,
+    batch_close,
+    batch_create,
+    batch_publish,
+    bid_select,
+    bid_submit,
+    bid_withdraw,
+    call_create,
+    challenge_create,
+    challenge_demand_decline,
+    challenge_demand_propose,
+    challenge_unawarded,
+)
+from kechuang.market.challenges.services.reviews import review_assign, review_close, review_submit
+
+__all__ = [
+    "BATCH_EDIT",
+    "BID_FIELDS",
+    "CALL_EDIT",
+    "CHALLENGE_EDIT",
+    "DEMAND_EDIT",
+    "LOCKED",
+    "OUTSIDE_FIELDS",
+    "agreement_record",
+    "batch_close",
+    "batch_create",
+    "batch_locked",
+    "batch_publish",
+    "batch_update",
+    "bid_select",
+    "bid_submit",
+    "bid_withdraw",
+    "call_create",
+    "call_locked",
+    "call_update",
+    "challenge_create",
+    "challenge_demand_decline",
+    "challenge_demand_locked",
+    "challenge_demand_propose",
+    "challenge_demand_update",
+    "challenge_locked",
+    "challenge_unawarded",
+    "challenge_update",
+    "may_edit_challenge_demand",
+    "review_assign",
+    "review_close",
+    "review_submit",
+]

@@ -1,0 +1,144 @@
+"""Expert review of challenge bids: the province assigns, experts score, the gate on selection.
+
+Review starts once bidding has closed, so the set of bids is fixed when experts are
+assigned to a whole challenge. The issuer may select only when every review of a live bid
+is in, or the province has ended the review (with a reason, e.g. an expert who cannot
+finish): the workflow's guards (`market.challenges.workflow`). Experts are not named on
+the challenge's timeline, which the issuer reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.core import audit, scoping
+from kechuang.core.models import AuditEntry
+from kechuang.core.roles import Role
+from kechuang.core.workflow import day
+from kechuang.market.challenges.models import BidReview, Challenge, ChallengeBid
+from kechuang.market.challenges.workflow import (
+    CHALLENGE,
+    bidding_closed,
+    pending_reviews,
+    review_open,
+)
+from kechuang.market.projects.models import ChallengeEvent
+
+__all__ = ["pending_reviews", "review_assign", "review_close", "review_submit"]
+
+
+def _bids_to_review(challenge: Challenge, expert: Any, bid: ChallengeBid | None) -> list[Any]:
+    if scoping.role_of(expert) != Role.EXPERT or not expert.is_active:
+        raise ValidationError({"expert": ValidationError(_("请选择专家用户"), code="not_expert")})
+    live = challenge.bids.filter(status=ChallengeBid.Status.SUBMITTED)
+    if bid is not None:
+        if not live.filter(pk=bid.pk).exists():
+            raise ValidationError(
+                {"bid": ValidationError(_("只能评审本项目未撤回的揭榜申请"), code="bad_bid")}
+            )
+        live = live.filter(pk=bid.pk)
+    taken = set(
+        BidReview.objects.filter(expert=expert, bid__in=live).values_list("bid_id", flat=True)
+    )
+    todo = [b for b in live.order_by("id") if b.pk not in taken]
+    if not todo:
+        if taken:
+            raise ValidationError(
+                {"expert": ValidationError(_("该专家已分配评审这些揭榜申请"), code="assigned")}
+            )
+        raise ValidationError(_("没有待评审的揭榜申请"), code="no_bids")
+    return todo
+
+
+def review_assign(
+    *,
+    actor: Any,
+    challenge: Challenge,
+    expert: Any,
+    bid: ChallengeBid | None = None,
+    on: dt.date | None = None,
+    source: str = "web",
+) -> list[BidReview]:
+    """Assign `expert` to one bid, or to every live bid of the challenge."""
+    made: list[BidReview] = []
+
+    def assign(row: Challenge) -> dict[str, Any]:
+        if (why := bidding_closed(row, day(on))) is not None:
+            raise why
+        for b in _bids_to_review(row, expert, bid):
+            review = BidReview(challenge=row, bid=b, expert=expert, assigned_by=actor)
+            review.full_clean()
+            review.save()
+            audit.record(
+                actor, AuditEntry.Action.CREATE, review, None, audit.snapshot(review), source=source
+            )
+            made.append(review)
+        return {"bid": bid, "bids": len(made)}
+
+    CHALLENGE.perform("assign_review", actor=actor, obj=challenge, change=assign, source=source)
+    return made
+
+
+@transaction.atomic
+def review_submit(
+    *,
+    actor: Any,
+    review: BidReview,
+    score: int,
+    opinion: str,
+    on: dt.date | None = None,
+    source: str = "web",
+) -> BidReview:
+    """The assigned expert scores the bid once and gives an opinion.
+
+    A review row has no state of its own: it is open while the challenge's review is
+    (`review_open`) and its bid is live, and until the expert has scored."""
+    review = BidReview.objects.select_for_update().get(pk=review.pk)
+    if scoping.role_of(actor) != Role.EXPERT or review.expert_id != getattr(actor, "pk", None):
+        raise PermissionDenied("only the expert assigned to the bid reviews it")
+    challenge = Challenge.objects.select_for_update().get(pk=review.challenge_id)
+    if (why := review_open(challenge)) is not None:
+        raise why
+    if review.bid.status != ChallengeBid.Status.SUBMITTED:
+        raise ValidationError(_("揭榜申请已撤回"), code="bad_status")
+    if review.reviewed_on is not None:
+        raise ValidationError(_("已提交评审意见"), code="reviewed")
+    if not opinion.strip():
+        raise ValidationError({"opinion": ValidationError(_("请填写评审意见"), code="opinion")})
+    before = audit.snapshot(review)
+    review.score = score
+    review.opinion = opinion.strip()
+    review.reviewed_on = day(on)
+    review.full_clean()
+    review.save()
+    audit.record(
+        actor, AuditEntry.Action.UPDATE, review, before, audit.snapshot(review), source=source
+    )
+    # No actor: the issuer reads the timeline, and experts stay unnamed to it.
+    ChallengeEvent.emit("bid_reviewed", actor=None, challenge=challenge, bid=review.bid)
+    return review
+
+
+def review_close(
+    *,
+    actor: Any,
+    challenge: Challenge,
+    reason: str,
+    on: dt.date | None = None,
+    source: str = "web",
+) -> Challenge:
+    """The province ends the review; the issuer may then select on the reviews given."""
+    return CHALLENGE.perform(
+        "close_review",
+        actor=actor,
+        obj=challenge,
+        reason=reason,
+        on=on,
+        change=lambda row: {"pending": pending_reviews(row)},
+        source=source,
+    )

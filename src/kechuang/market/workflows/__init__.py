@@ -1,1 +1,0 @@
-"""The market's workflows, declared as data (DESIGN.md §3)."""
