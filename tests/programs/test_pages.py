@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kechuang.core.roles import Role
-from kechuang.programs.models import Objection, TechSMEApplication
-from kechuang.programs.services import techsme
+from kechuang.programs.notices.models import Objection
+from kechuang.programs.techsme import services as techsme
+from kechuang.programs.techsme.models import TechSMEApplication
 from tests.factories import (
     AdmissionFactory,
     EnterpriseYearFactory,
@@ -257,7 +258,7 @@ def test_pages_render_in_english(in_notice, province_admin):
         reverse("programs:notice_detail", args=[batch.pk]),
         reverse("programs:notice_list"),
         reverse("programs:admission_list"),
-        reverse("programs:call_list"),
+        reverse("programs:gradient_call_list"),
     ):
         response = c.get(url)
         assert response.status_code == 200, url

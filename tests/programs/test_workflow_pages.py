@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from kechuang.programs.models import Objection, TechSMEApplication
+from kechuang.programs.notices.models import Objection
+from kechuang.programs.techsme.models import TechSMEApplication
 from tests.factories import (
     AdmissionFactory,
     GradientApplicationFactory,

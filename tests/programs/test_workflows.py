@@ -7,8 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kechuang.core.roles import Role
-from kechuang.programs.models import ApplicationEvent, Objection
-from kechuang.programs.workflows import GRADIENT, OBJECTIONS, TECH_SME
+from kechuang.programs.common import ApplicationEvent
+from kechuang.programs.gradient.workflow import GRADIENT
+from kechuang.programs.notices.models import Objection
+from kechuang.programs.notices.workflow import OBJECTIONS
+from kechuang.programs.techsme.workflow import TECH_SME
 from tests.factories import (
     AdmissionFactory,
     ExpertReviewFactory,
