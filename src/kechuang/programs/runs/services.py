@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 import polars as pl
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -207,65 +209,120 @@ def _selection(run: EvaluationRun, spec: Spec) -> Selection:
     return for_specs(spec, city=run.city_id, county=county, zones=zones)
 
 
+class _Report:
+    """A run's stage and progress, written on its row (and to its job) as it goes — within a
+    stage at most every PROGRESS_EVERY seconds — and the time each stage took."""
+
+    def __init__(self, runs: QuerySet[EvaluationRun], progress: Progress | None) -> None:
+        self.runs = runs
+        self.progress = progress
+        self.began = time.monotonic()
+        self.last = 0.0
+        self.timings: dict[str, float] = {}
+
+    def stage(self, name: str, done: int = 0, total: int = 0, force: bool = True) -> None:
+        now = time.monotonic()
+        if not force and now - self.last < PROGRESS_EVERY:
+            return
+        self.last = now
+        self.runs.update(stage=name, processed=done, total=total)
+        if self.progress is not None:
+            self.progress(name, done, total)
+
+    @contextmanager
+    def timed(self, name: str) -> Iterator[None]:
+        mark = time.monotonic()
+        yield
+        self.timings[name] = time.monotonic() - mark
+
+    def seconds(self) -> float:
+        return time.monotonic() - self.began
+
+
 def execute(run_id: int, progress: Progress | None = None, keep_result: bool = False) -> Outcome:
     """Evaluate a queued run to its end; whatever happens, the run row says how it ended."""
     runs = EvaluationRun.objects.filter(pk=run_id)
     run = runs.select_related("region", "started_by").get()
-    began = time.monotonic()
-    timings: dict[str, float] = {}
-    last = {"at": 0.0}
-
-    def stage(name: str, done: int = 0, total: int = 0, force: bool = True) -> None:
-        now = time.monotonic()
-        if not force and now - last["at"] < PROGRESS_EVERY:
-            return
-        last["at"] = now
-        runs.update(stage=name, processed=done, total=total)
-        if progress is not None:
-            progress(name, done, total)
-
-    # A retried run starts again from nothing.
-    EvaluationResult.objects.filter(run_id=run_id).delete()
-    runs.update(status=S.RUNNING, started_at=timezone.now(), finished_at=None, error="")
+    report = _Report(runs, progress)
+    _start(run, runs)
     try:
         spec = specs.load_text(run.spec_text)
-        stage(EvaluationRun.Stage.READING)
-        mark = time.monotonic()
-        frame = registry_frame(_selection(run, spec))
-        timings["read"] = time.monotonic() - mark
-        firms = frame["enterprise_id"].n_unique() if frame.height else 0
-        stage(EvaluationRun.Stage.EVALUATING, 0, firms)
-        mark = time.monotonic()
+        frame = _read(run, spec, report)
+        result, table = _evaluate(run, spec, frame, report)
+        _write(table, report)
+    except Exception as exc:  # recorded on the run; the job logs it with its traceback
+        _fail(run, runs, exc, report)
+        raise
+    done = _finish(run, runs, result, table, report)
+    return Outcome(done, result if keep_result else None)
+
+
+def _start(run: EvaluationRun, runs: QuerySet[EvaluationRun]) -> None:
+    # A retried run starts again from nothing.
+    EvaluationResult.objects.filter(run_id=run.pk).delete()
+    runs.update(status=S.RUNNING, started_at=timezone.now(), finished_at=None, error="")
+
+
+def _read(run: EvaluationRun, spec: Spec, report: _Report) -> pl.DataFrame:
+    """The registry's rows the run evaluates."""
+    report.stage(EvaluationRun.Stage.READING)
+    with report.timed("read"):
+        return registry_frame(_selection(run, spec))
+
+
+def _evaluate(
+    run: EvaluationRun, spec: Spec, frame: pl.DataFrame, report: _Report
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the engine's rows, the result table to write), and the run's keys of the table."""
+    firms = frame["enterprise_id"].n_unique() if frame.height else 0
+    report.stage(EvaluationRun.Stage.EVALUATING, 0, firms)
+    with report.timed("evaluate"):
         result = evaluate(spec, frame)
         table = results.result_table(spec, result, frame, run.pk)
-        timings["evaluate"] = time.monotonic() - mark
-        # The keys first: a row written is read with them.
-        runs.update(
-            point_keys=results.point_keys(spec),
-            reason_keys=results.reason_keys(spec),
-            detail_keys=results.detail_keys(result),
-        )
-        stage(EvaluationRun.Stage.WRITING, 0, table.height)
-        mark = time.monotonic()
-        # Chunks of about a twentieth, so that the page's progress moves while they go in.
-        chunk = min(results.CHUNK, max(5_000, table.height // 20))
+    # The keys first: a row written is read with them.
+    report.runs.update(
+        point_keys=results.point_keys(spec),
+        reason_keys=results.reason_keys(spec),
+        detail_keys=results.detail_keys(result),
+    )
+    return result, table
+
+
+def _write(table: pl.DataFrame, report: _Report) -> None:
+    report.stage(EvaluationRun.Stage.WRITING, 0, table.height)
+    # Chunks of about a twentieth, so that the page's progress moves while they go in.
+    chunk = min(results.CHUNK, max(5_000, table.height // 20))
+    with report.timed("write"):
         results.write(
             table,
-            lambda n: stage(EvaluationRun.Stage.WRITING, n, table.height, force=False),
+            lambda n: report.stage(EvaluationRun.Stage.WRITING, n, table.height, force=False),
             chunk=chunk,
         )
-        timings["write"] = time.monotonic() - mark
-    except Exception as exc:  # recorded on the run; the job logs it with its traceback
-        EvaluationResult.objects.filter(run_id=run_id).delete()
-        runs.update(
-            status=S.FAILED,
-            stage=EvaluationRun.Stage.DONE,
-            error=f"{type(exc).__name__}: {exc}"[:4000],
-            finished_at=timezone.now(),
-            seconds=time.monotonic() - began,
-        )
-        _audit_end(run, runs.get())
-        raise
+
+
+def _fail(
+    run: EvaluationRun, runs: QuerySet[EvaluationRun], exc: Exception, report: _Report
+) -> None:
+    """No half-written results stay; the run says what went wrong."""
+    EvaluationResult.objects.filter(run_id=run.pk).delete()
+    runs.update(
+        status=S.FAILED,
+        stage=EvaluationRun.Stage.DONE,
+        error=f"{type(exc).__name__}: {exc}"[:4000],
+        finished_at=timezone.now(),
+        seconds=report.seconds(),
+    )
+    _audit_end(run, runs.get())
+
+
+def _finish(
+    run: EvaluationRun,
+    runs: QuerySet[EvaluationRun],
+    result: pl.DataFrame,
+    table: pl.DataFrame,
+    report: _Report,
+) -> EvaluationRun:
+    """The run's counts and timings, and its end in the audit trail."""
     passed = int((result["verdict"] == "pass").sum())
     ineligible = int((~result["eligible"]).sum())
     runs.update(
@@ -277,15 +334,15 @@ def execute(run_id: int, progress: Progress | None = None, keep_result: bool = F
         passed=passed,
         ineligible=ineligible,
         failed=result.height - passed - ineligible,
-        timings={k: round(v, 3) for k, v in timings.items()},
+        timings={k: round(v, 3) for k, v in report.timings.items()},
         finished_at=timezone.now(),
-        seconds=time.monotonic() - began,
+        seconds=report.seconds(),
     )
-    if progress is not None:
-        progress(EvaluationRun.Stage.DONE, table.height, table.height)
+    if report.progress is not None:
+        report.progress(EvaluationRun.Stage.DONE, table.height, table.height)
     done = runs.get()
     _audit_end(run, done)
-    return Outcome(done, result if keep_result else None)
+    return done
 
 
 def _audit_end(before: EvaluationRun, after: EvaluationRun) -> None:
