@@ -58,7 +58,9 @@ def call_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("申报通知已发布"))
             return redirect("programs:gradient_call_list")
-    return render(request, "programs/form.html", {"form": form, "title": _("发布申报通知")})
+    return render(
+        request, "programs/gradient/form.html", {"form": form, "title": _("发布申报通知")}
+    )
 
 
 @login_required
@@ -82,7 +84,9 @@ def apply(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("申报已提交,等待所在市推荐"))
             return redirect("programs:gradient_detail", pk=app.pk)
-    return render(request, "programs/form.html", {"form": form, "title": _("梯度培育申报")})
+    return render(
+        request, "programs/gradient/form.html", {"form": form, "title": _("梯度培育申报")}
+    )
 
 
 @login_required

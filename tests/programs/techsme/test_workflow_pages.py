@@ -1,4 +1,4 @@
-"""The pages show exactly the actions the workflows allow, and the buttons perform them."""
+"""The buttons of the tech-SME pages come from its workflow."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from kechuang.programs.notices.models import Objection
 from kechuang.programs.techsme.models import TechSMEApplication
 from tests.factories import (
     AdmissionFactory,
     GradientApplicationFactory,
-    ObjectionFactory,
     TechSMEApplicationFactory,
 )
 
@@ -87,34 +85,6 @@ def test_the_revocation_form_shows_while_the_admission_is_in_force(province_admi
     )
     page = login(province_admin).get(url).content.decode()
     assert 'id="revoke"' not in page and 'id="spot-check"' not in page
-
-
-def test_the_city_recommends_with_buttons(enterprise, city_admin, dalian_admin):
-    app = GradientApplicationFactory(enterprise=enterprise)
-    detail = reverse("programs:gradient_detail", args=[app.pk])
-    page = login(city_admin).get(detail).content.decode()
-    assert act("gradient", app.pk, "recommend") in page
-    assert act("gradient", app.pk, "not_recommend") in page
-    assert login(dalian_admin).post(act("gradient", app.pk, "recommend")).status_code == 404
-    # The fixture's call closed its recommendations in 2023: refused with the reason why.
-    page = login(city_admin).post(act("gradient", app.pk, "recommend"), follow=True)
-    assert "推荐截止日期2023-07-05已过" in page.content.decode()
-
-
-def test_objections_are_decided_with_buttons(province_admin, bank_user):
-    objection = ObjectionFactory()
-    c = login(province_admin)
-    page = c.get(reverse("programs:objection_list")).content.decode()
-    assert act("objection", objection.pk, "uphold") in page
-    response = c.post(act("objection", objection.pk, "dismiss"), {"reason": "经核实无误"})
-    assert response["Location"] == reverse("programs:objection_list")
-    objection.refresh_from_db()
-    assert objection.decision == Objection.Decision.DISMISSED
-    assert (
-        act("objection", objection.pk, "uphold")
-        not in c.get(reverse("programs:objection_list")).content.decode()
-    )
-    assert login(bank_user).post(act("objection", objection.pk, "uphold")).status_code in (403, 404)
 
 
 def test_the_api_lists_the_callers_actions(enterprise, enterprise_user, province_admin):

@@ -1,4 +1,4 @@
-"""The programs API: scoped lists and details, public notices and admissions."""
+"""Tech-SME applications and admissions in the API: scoped reads, filters, timelines."""
 
 from __future__ import annotations
 
@@ -7,9 +7,6 @@ from django.test import Client
 
 from tests.factories import (
     AdmissionFactory,
-    ExpertReviewFactory,
-    GradientCertificationFactory,
-    NoticeEntryFactory,
     TechSMEApplicationFactory,
 )
 from tests.programs.conftest import D
@@ -69,33 +66,3 @@ def test_admissions_are_public_while_in_force(city_admin):
     assert {i["number"] for i in both["items"]} == {kept.number, gone.number}
     in_force = client(city_admin).get(f"{API}/tech-sme/admissions?in_force=true").json()
     assert [i["number"] for i in in_force["items"]] == [kept.number]
-
-
-def test_notices_are_public_with_their_lists():
-    entry = NoticeEntryFactory()
-    notices = client().get(f"{API}/notices").json()
-    assert [n["id"] for n in notices["items"]] == [entry.batch_id]
-    detail = client().get(f"{API}/notices/{entry.batch_id}").json()
-    assert detail["entries"] == [
-        {"id": entry.pk, "enterprise_name": entry.enterprise_name, "region_id": "210102"}
-    ]
-    assert detail["ends_on"] == entry.batch.ends_on.isoformat()
-
-
-def test_experts_read_only_assigned_gradient_applications(expert):
-    mine = ExpertReviewFactory(expert=expert).application
-    theirs = ExpertReviewFactory().application
-    c = client(expert)
-    listing = c.get(f"{API}/gradient/applications").json()
-    assert [i["id"] for i in listing["items"]] == [mine.pk]
-    assert listing["items"][0]["recommend_by"] == "2023-07-05"
-    assert c.get(f"{API}/gradient/applications/{theirs.pk}").status_code == 404
-    detail = c.get(f"{API}/gradient/applications/{mine.pk}").json()
-    assert detail["status"] == "expert_review"
-
-
-def test_certifications_are_public():
-    cert = GradientCertificationFactory()
-    items = client().get(f"{API}/gradient/certifications?program=gazelle").json()["items"]
-    assert [(i["id"], i["valid_to"]) for i in items] == [(cert.pk, "2026-08-31")]
-    assert client().get(f"{API}/gradient/certifications?program=unicorn").json()["count"] == 0
