@@ -1,7 +1,8 @@
 """What the application sub-domains share (techsme, gradient, and notices, which both go
-through): the program codes, and the milestone event row of an enterprise in a program — how
-it is written, read and shown in the API. Kept here, not in one of them, because an event
-belongs to a tech-SME or a gradient application alike.
+through): the program codes; the milestone event row of an enterprise in a program — how it
+is written, read and shown in the API; and the one way their services perform a transition
+that writes a record of its own. Kept here, not in one of them, because an event belongs to
+a tech-SME or a gradient application alike.
 """
 
 from __future__ import annotations
