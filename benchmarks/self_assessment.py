@@ -68,7 +68,7 @@ def main() -> None:
         from kechuang.core.models import Region, User
         from kechuang.core.roles import Role
         from kechuang.programs import assessment
-        from kechuang.programs.models import EvaluationRegistration
+        from kechuang.programs.techsme.models import EvaluationRegistration
         from kechuang.registry.models import Enterprise
         from kechuang.rules import evaluate, load_program
 

@@ -187,6 +187,7 @@ class TechDemandFactory(DjangoModelFactory):
 # --- evaluation programs ----------------------------------------------------------------------
 
 from kechuang.programs import models as pm  # noqa: E402
+from kechuang.programs.common import Program  # noqa: E402
 
 # Fiscal-year figures that pass the tech-SME evaluation with 82 points (20 + 50 + 12).
 PASSING_FIGURES = {
@@ -240,7 +241,7 @@ class NoticeBatchFactory(DjangoModelFactory):
     class Meta:
         model = pm.NoticeBatch
 
-    program = pm.Program.TECH_SME
+    program = Program.TECH_SME
     year = 2023
     title = factory.Sequence(lambda n: f"测试公示批次{n}")
     starts_on = dt.date(2023, 10, 16)
@@ -292,7 +293,7 @@ class GradientCallFactory(DjangoModelFactory):
         model = pm.GradientCall
         django_get_or_create = ("program", "year")
 
-    program = pm.Program.GAZELLE
+    program = Program.GAZELLE
     year = 2023
     opens_on = dt.date(2023, 5, 4)
     deadline = dt.date(2023, 6, 30)

@@ -20,9 +20,10 @@ from django.utils import timezone
 from kechuang.core.models import Job
 from kechuang.core.roles import Role
 from kechuang.market.models import BidReview
-from kechuang.programs import specs
-from kechuang.programs.models import EvaluationRun, Revocation
-from kechuang.programs.services.runs import run_evaluation
+from kechuang.programs.runs import specs
+from kechuang.programs.runs.models import EvaluationRun
+from kechuang.programs.runs.services import run_evaluation
+from kechuang.programs.techsme.models import Revocation
 from kechuang.registry import selectors as registry_selectors
 from kechuang.registry import services as registry_services
 from kechuang.registry.models import BankBranch, DataConsent, Person
@@ -377,7 +378,7 @@ MAKERS: dict[str, Callable[[Ctx, int], Made]] = {
 }
 # Lists inside one record, by API operation (their URL takes the record's id).
 NESTED: dict[str, Callable[[Ctx, int], Made]] = {
-    "programs_run_results": run_results,
+    "programs_runs_run_results": run_results,
     "registry_enterprise_history": history(ENT),
     "registry_platform_history": history(PLAT),
 }

@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from kechuang.core import audit
 from kechuang.core.workflow import Transition, Workflow, owner, province
-from kechuang.programs.models import ApplicationEvent, Program, TechSMEApplication
+from kechuang.programs.common import ApplicationEvent, Program
+from kechuang.programs.techsme.models import TechSMEApplication
 from tests.factories import TechSMEApplicationFactory
 
 S = TechSMEApplication.Status

@@ -25,15 +25,17 @@ from kechuang.market.models import (
     TrainingAttendance,
     TrainingSession,
 )
-from kechuang.programs.models import (
-    Admission,
-    AdmissionSerial,
-    ApplicationEvent,
-    EvaluationRegistration,
+from kechuang.programs.common import ApplicationEvent
+from kechuang.programs.gradient.models import (
     GradientApplication,
     GradientCall,
     GradientCertification,
-    PointsPilotZone,
+)
+from kechuang.programs.points.models import PointsPilotZone
+from kechuang.programs.techsme.models import (
+    Admission,
+    AdmissionSerial,
+    EvaluationRegistration,
     TechSMEApplication,
 )
 from kechuang.registry.models import (

@@ -9,17 +9,13 @@ import datetime as dt
 import pytest
 
 from kechuang.core.models import User
-from kechuang.programs import selectors
-from kechuang.programs.models import (
-    Admission,
-    EvaluationRegistration,
-    EvaluationResult,
-    EvaluationRun,
-    GradientCertification,
-    PointsPilotZone,
-    TechSMEApplication,
-)
-from kechuang.programs.services.techsme import allocate_number
+from kechuang.programs.gradient import selectors as gradient
+from kechuang.programs.gradient.models import GradientCertification
+from kechuang.programs.points.models import PointsPilotZone
+from kechuang.programs.runs.models import EvaluationResult, EvaluationRun
+from kechuang.programs.techsme import selectors
+from kechuang.programs.techsme.models import Admission, EvaluationRegistration, TechSMEApplication
+from kechuang.programs.techsme.services import allocate_number
 from kechuang.registry.models import Enterprise
 from tests.demo.conftest import SCALE
 
@@ -93,7 +89,7 @@ def test_admitted_enterprises_pass_the_stored_run_of_their_year(demo, targets):
 
 
 def test_gradient_certifications_cumulative_and_unicorns(demo, targets):
-    certs = selectors.certification_list(user=province())
+    certs = gradient.certification_list(user=province())
     assert certs.filter(filed_on__lte=END).count() == scaled(targets.count("F18"))
     assert certs.filter(program="unicorn", filed_on__lte=END).count() == targets.count("F19")
     assert certs.filter(program="unicorn", filed_on__lt=START).count() == targets.prior["F19"]

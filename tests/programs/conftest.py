@@ -10,8 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 
 from kechuang.core.models import AuditEntry
 from kechuang.core.roles import Role
-from kechuang.programs import services
-from kechuang.programs.services import techsme
+from kechuang.programs.notices import services
+from kechuang.programs.techsme import services as techsme
 from tests.factories import PASSING_FIGURES, EnterpriseFactory, UserFactory
 
 D = dt.date

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from kechuang.core.roles import Role
-from kechuang.programs.models import EvaluationRegistration
+from kechuang.programs.techsme.models import EvaluationRegistration
 from tests.factories import (
     AdmissionFactory,
     ExpertReviewFactory,
@@ -147,7 +147,7 @@ def programs_rows(world: World) -> dict[str, list[Row]]:
 
 
 def _revoke(admission: Any) -> Any:
-    from kechuang.programs.models import Revocation
+    from kechuang.programs.techsme.models import Revocation
 
     return Revocation.objects.create(
         admission=admission,

@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from kechuang.core.roles import Role
-from kechuang.programs import specs
-from kechuang.programs.models import EvaluationRun, Simulation
-from kechuang.programs.services.runs import run_evaluation
+from kechuang.programs.runs import specs
+from kechuang.programs.runs.models import EvaluationRun
+from kechuang.programs.runs.services import run_evaluation
+from kechuang.programs.simulation.models import Simulation
 from kechuang.registry.models import DataConsent
 from tests.role_matrix_world import DL, ENT, SY, Row, World
 

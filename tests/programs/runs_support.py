@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from kechuang.core.models import Region
-from kechuang.programs.services.runs import run_evaluation
+from kechuang.programs.runs.services import run_evaluation
 from kechuang.registry.models import EnterpriseYear
 from tests.factories import EnterpriseFactory
 

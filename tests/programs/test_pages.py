@@ -1,24 +1,10 @@
-"""The program pages: the live self-assessment, timelines and deadlines, queues, public lists."""
+"""The program pages across sub-domains (each sub-domain's own are in its test_pages.py)."""
 
 from __future__ import annotations
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
-
-from kechuang.core.roles import Role
-from kechuang.programs.models import Objection, TechSMEApplication
-from kechuang.programs.services import techsme
-from tests.factories import (
-    AdmissionFactory,
-    EnterpriseYearFactory,
-    ExpertReviewFactory,
-    NoticeBatchFactory,
-    NoticeEntryFactory,
-    UserFactory,
-)
-from tests.programs.conftest import AFTER_NOTICE, D
 
 pytestmark = pytest.mark.django_db
 
@@ -41,213 +27,6 @@ def login(user) -> Client:
     return c
 
 
-def test_assessment_page_starts_from_the_registry(registered, enterprise, enterprise_user):
-    EnterpriseYearFactory(enterprise=enterprise, year=2022, staff=120, tech_staff=40)
-    page = login(enterprise_user).get(reverse("programs:techsme_assess") + "?year=2023")
-    assert page.status_code == 200
-    body = page.content.decode()
-    assert 'value="120"' in body and 'value="40"' in body
-    assert 'hx-post="/programs/techsme/assess/preview"' in body
-    assert 'id="live-score"' in body  # the prefilled figures are scored at once
-
-
-def test_unregistered_enterprise_is_sent_to_register(enterprise, enterprise_user):
-    c = login(enterprise_user)
-    response = c.get(reverse("programs:techsme_assess"))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("programs:techsme_register")
-    response = c.post(reverse("programs:techsme_register"))
-    assert response.status_code == 302
-    assert enterprise.evaluation_registration.registered_on == timezone.localdate()
-
-
-def test_live_preview_scores_without_saving(registered, enterprise_user):
-    c = login(enterprise_user)
-    response = c.post(reverse("programs:techsme_preview"), FORM, HTTP_HX_REQUEST="true")
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert '<span class="score" id="live-score">82</span>' in body
-    assert "科技人员占职工总数的30%，得20分（满分20分）。" in body
-    assert not TechSMEApplication.objects.exists()
-    fail = c.post(reverse("programs:techsme_preview"), {**FORM, "tech_staff": "5"})
-    assert "科技人员指标得分为0，不符合通过条件。" in fail.content.decode()
-
-
-def test_live_preview_speaks_english(registered, enterprise_user):
-    c = login(enterprise_user)
-    c.cookies["django_language"] = "en"
-    body = c.post(reverse("programs:techsme_preview"), FORM).content.decode()
-    assert "S&amp;T staff are 30% of total staff: 20 of 20 points." in body
-
-
-def test_preview_reports_inconsistent_figures(registered, enterprise_user):
-    body = (
-        login(enterprise_user)
-        .post(reverse("programs:techsme_preview"), {**FORM, "tech_staff": "300"})
-        .content.decode()
-    )
-    assert "科技人员数不能大于职工总数" in body and "live-score" not in body
-
-
-@pytest.mark.parametrize("who", ["province_admin", "city_admin", "expert"])
-def test_only_enterprises_use_the_assessment_pages(request, who):
-    c = login(request.getfixturevalue(who))
-    assert c.get(reverse("programs:techsme_assess")).status_code == 403
-    assert c.post(reverse("programs:techsme_preview"), FORM).status_code == 403
-
-
-def test_saving_and_submitting_through_the_pages(registered, enterprise_user):
-    c = login(enterprise_user)
-    response = c.post(reverse("programs:techsme_assess") + "?year=2023", FORM)
-    app = TechSMEApplication.objects.get()
-    assert response["Location"] == reverse("programs:techsme_detail", args=[app.pk])
-    assert (app.score, app.status) == (82, "draft")
-    c.post(reverse("programs:techsme_submit", args=[app.pk]))
-    app.refresh_from_db()
-    assert app.status == "submitted"
-    page = c.get(reverse("programs:techsme_detail", args=[app.pk])).content.decode()
-    assert 'id="deadline"' in page and app.review_due.isoformat() in page
-    assert "提交评价信息表" in page  # the timeline
-
-
-def test_detail_flags_an_overdue_review(submitted, province_admin):
-    page = login(province_admin).get(reverse("programs:techsme_detail", args=[submitted.pk]))
-    body = page.content.decode()
-    # Submitted on 2023-09-28, due 2023-10-11: long past.
-    assert 'class="card overdue" id="deadline"' in body and "2023-10-11" in body
-    queue = login(province_admin).get(reverse("programs:review_queue")).content.decode()
-    assert 'tr class="overdue"' in queue
-
-
-def test_review_through_the_page_is_the_provinces(submitted, province_admin, city_admin):
-    url = reverse("programs:techsme_review", args=[submitted.pk])
-    assert login(city_admin).post(url, {"decision": "pass"}).status_code == 403
-    login(province_admin).post(url, {"decision": "pass"})
-    submitted.refresh_from_db()
-    assert submitted.status == "passed_review"
-
-
-def test_public_notice_and_objection(in_notice, bank_user):
-    entry = in_notice.notice_entry
-    anonymous = Client()
-    page = anonymous.get(reverse("programs:notice_detail", args=[entry.batch_id]))
-    assert page.status_code == 200 and entry.enterprise_name in page.content.decode()
-    object_url = reverse("programs:objection_create", args=[entry.pk])
-    assert anonymous.get(object_url).status_code == 302
-    # The notice of the fixture ran in October 2023: closed today.
-    response = login(bank_user).post(object_url, {"reason": "数据不实"})
-    assert response.status_code == 200 and "不在公示期内" in response.content.decode()
-    assert not Objection.objects.exists()
-
-
-def test_objection_during_an_open_notice(bank_user):
-    today = timezone.localdate()
-    entry = NoticeEntryFactory(
-        batch__starts_on=today, batch__ends_on=today.replace(year=today.year + 1)
-    )
-    response = login(bank_user).post(
-        reverse("programs:objection_create", args=[entry.pk]), {"reason": "数据不实"}
-    )
-    assert response.status_code == 302
-    assert Objection.objects.get().raised_by == bank_user
-
-
-def test_conclude_notice_files_through_the_page(province_admin):
-    from tests.factories import GradientApplicationFactory
-
-    app = GradientApplicationFactory(status="in_notice")
-    entry = NoticeEntryFactory(tech_sme=None, gradient=app, batch__program="gazelle")
-    response = login(province_admin).post(
-        reverse("programs:notice_conclude", args=[entry.batch_id]), follow=True
-    )
-    assert "已办结 1 项" in response.content.decode()
-    app.refresh_from_db()
-    assert app.status == "filed"
-    assert app.certification.valid_from == timezone.localdate()
-
-
-def test_conclude_notice_reports_what_it_could_not_do(in_notice, province_admin):
-    # The fixture's 2023 notice ended long ago; the 2023 validity (to 31 March 2024) too.
-    batch = in_notice.notice_entry.batch
-    response = login(province_admin).post(
-        reverse("programs:notice_conclude", args=[batch.pk]), follow=True
-    )
-    body = response.content.decode()
-    assert "已办结 0 项" in body and "2023年度的入库有效期已于2024-03-31结束" in body
-    in_notice.refresh_from_db()
-    assert in_notice.status == "in_notice"
-
-
-def test_public_list_of_admitted_enterprises(province_admin):
-    kept = AdmissionFactory(year=2023)
-    gone = AdmissionFactory(year=2023, revoked_on=D(2023, 12, 1))
-    other_year = AdmissionFactory(year=2022)
-    body = Client().get(reverse("programs:admitted_public") + "?year=2023").content.decode()
-    assert kept.number in body
-    assert gone.number not in body and other_year.number not in body
-
-
-def test_revoke_and_spot_check_pages(in_notice, province_admin, city_admin):
-    admission = techsme.admit(actor=province_admin, application=in_notice, on=AFTER_NOTICE)
-    url = reverse("programs:admission_spot_check", args=[admission.pk])
-    assert login(city_admin).post(url, {"result": "passed"}).status_code == 403
-    login(province_admin).post(url, {"result": "failed", "note": "材料不实"})
-    admission.refresh_from_db()
-    assert admission.revoked_on is not None
-    page = login(province_admin).get(reverse("programs:admission_detail", args=[admission.pk]))
-    assert "抽查不合格或被抽查时未按要求提交材料" in page.content.decode()
-
-
-def test_experts_open_only_assigned_applications(expert):
-    mine = ExpertReviewFactory(expert=expert).application
-    theirs = ExpertReviewFactory().application
-    c = login(expert)
-    assert c.get(reverse("programs:gradient_detail", args=[mine.pk])).status_code == 200
-    assert c.get(reverse("programs:gradient_detail", args=[theirs.pk])).status_code == 404
-    listing = c.get(reverse("programs:gradient_list")).content.decode()
-    assert str(mine) in listing and str(theirs) not in listing
-    page = c.get(reverse("programs:gradient_detail", args=[mine.pk])).content.decode()
-    assert 'id="score"' in page
-    response = c.post(
-        reverse("programs:gradient_score", args=[mine.pk]),
-        {"score": "88", "recommended": "1", "comment": "好"},
-    )
-    assert response.status_code == 302
-    mine.refresh_from_db()
-    assert mine.status == "expert_passed"
-
-
-def test_notice_list_is_public():
-    batch = NoticeBatchFactory()
-    body = Client().get(reverse("programs:notice_list")).content.decode()
-    assert batch.title in body
-
-
-def test_city_sees_recommendation_queue_with_deadline(city_admin, enterprise):
-    from tests.factories import GradientApplicationFactory
-
-    app = GradientApplicationFactory(enterprise=enterprise)
-    body = login(city_admin).get(reverse("programs:recommendation_queue")).content.decode()
-    assert str(app) in body and "2023-07-05" in body
-    detail = login(city_admin).get(reverse("programs:gradient_detail", args=[app.pk]))
-    assert 'id="recommend"' in detail.content.decode()
-    other = UserFactory(role=Role.CITY_ADMIN, city_id="210200")
-    assert login(other).get(reverse("programs:gradient_detail", args=[app.pk])).status_code == 404
-
-
-def test_assessment_defaults_to_the_latest_year_with_rules(registered, enterprise_user):
-    from kechuang.programs import assessment
-
-    assert assessment.default_year("tech-sme", D(2024, 5, 1)) == 2024
-    assert assessment.default_year("tech-sme", D(2031, 5, 1)) == max(
-        assessment.rule_years("tech-sme")
-    )
-    assert assessment.default_year("tech-sme", D(1999, 5, 1)) == 1999
-    page = login(enterprise_user).get(reverse("programs:techsme_assess")).content.decode()
-    latest = assessment.default_year("tech-sme", timezone.localdate())
-    assert f'name="year" value="{latest}"' in page
-
-
 def test_pages_render_in_english(in_notice, province_admin):
     c = login(province_admin)
     c.cookies["django_language"] = "en"
@@ -257,7 +36,7 @@ def test_pages_render_in_english(in_notice, province_admin):
         reverse("programs:notice_detail", args=[batch.pk]),
         reverse("programs:notice_list"),
         reverse("programs:admission_list"),
-        reverse("programs:call_list"),
+        reverse("programs:gradient_call_list"),
     ):
         response = c.get(url)
         assert response.status_code == 200, url

@@ -18,10 +18,10 @@ from typing import Any
 from django.db import models
 
 from kechuang.demo.context import Context
-from kechuang.programs import results, specs
 from kechuang.programs.assessment import LANGUAGES
-from kechuang.programs.models import EvaluationResult, EvaluationRun
-from kechuang.programs.services import runs
+from kechuang.programs.runs import results, specs
+from kechuang.programs.runs import services as runs
+from kechuang.programs.runs.models import EvaluationResult, EvaluationRun
 from kechuang.rules import Spec, explain
 
 MODELS: tuple[type[models.Model], ...] = (EvaluationResult, EvaluationRun)

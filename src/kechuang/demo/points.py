@@ -12,7 +12,7 @@ import datetime as dt
 from kechuang.core.models import HighTechZone
 from kechuang.demo import evaluations
 from kechuang.demo.context import Context
-from kechuang.programs.models import PointsPilotZone
+from kechuang.programs.points.models import PointsPilotZone
 from kechuang.registry.models import EnterpriseYear
 
 PROGRAM = "innovation-points"

@@ -25,17 +25,18 @@ from django.db import models
 from kechuang.demo import certifications, evaluations, points
 from kechuang.demo.context import Context
 from kechuang.programs import assessment, deadlines
-from kechuang.programs.models import (
-    Admission,
-    AdmissionSerial,
-    ApplicationEvent,
-    EvaluationRegistration,
+from kechuang.programs.common import ApplicationEvent, Program
+from kechuang.programs.gradient.models import (
     GradientApplication,
     GradientCall,
     GradientCertification,
+)
+from kechuang.programs.techsme.models import (
+    Admission,
+    AdmissionSerial,
+    EvaluationRegistration,
     TechSMEApplication,
 )
-from kechuang.programs.models.common import Program
 
 MODELS: tuple[type[models.Model], ...] = (
     ApplicationEvent,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from kechuang.core.admin import AuditedAdmin
-from kechuang.programs.models import PointsPilotZone
+from kechuang.programs.points.models import PointsPilotZone
 
 
 @admin.register(PointsPilotZone)

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from kechuang.core.models import User
-from kechuang.programs.services.runs import run_evaluation
+from kechuang.programs.runs.services import run_evaluation
 from kechuang.rules.io import write_output
 
 
@@ -51,7 +51,7 @@ def evaluate_registry(command: BaseCommand, program: str, year: int | None, opti
         raise CommandError(f"{options['user']} may not run this evaluation") from exc
     run = outcome.run
     if outcome.result is not None:
-        from kechuang.programs import specs
+        from kechuang.programs.runs import specs
 
         write_output(
             outcome.result, specs.load_text(run.spec_text), options["output"] or sys.stdout
