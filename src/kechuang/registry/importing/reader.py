@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kechuang.core.exports import unguard
+
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 CSV_SUFFIXES = (".csv", ".txt")
 
@@ -42,7 +44,8 @@ def _decode(data: bytes) -> str:
 
 def _read_csv(path: Path) -> list[list[Any]]:
     text = _decode(path.read_bytes())
-    return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+    # Our own CSV exports put an apostrophe before a text that could run as a formula.
+    return [[unguard(v) for v in r] for r in csv.reader(io.StringIO(text, newline=""))]
 
 
 def _read_workbook(path: Path) -> list[list[Any]]:

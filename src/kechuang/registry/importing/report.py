@@ -6,11 +6,11 @@ report is a file that is downloaded, mailed and read by people who use either la
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from kechuang.core import exports
 from kechuang.registry.importing.columns import BY_KEY
 
 # code -> (Chinese, English); placeholders are filled with str.format(**params).
@@ -178,21 +178,13 @@ def report_text(errors: list[dict[str, Any]], total: int) -> str:
 
 
 def report_csv(errors: list[dict[str, Any]]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(REPORT_HEADERS)
-    writer.writerows(report_rows(errors))
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    # The rejected values are whatever the file held: written by the formula-safe writer.
+    out = io.BytesIO()
+    exports.write_csv(out, [REPORT_HEADERS], report_rows(errors))
+    return out.getvalue()
 
 
 def report_xlsx(errors: list[dict[str, Any]]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title="errors")
-    sheet.append(list(REPORT_HEADERS))
-    for row in report_rows(errors):
-        sheet.append(row)
     out = io.BytesIO()
-    book.save(out)
+    exports.write_xlsx(out, [REPORT_HEADERS], report_rows(errors), sheet="errors")
     return out.getvalue()
