@@ -31,6 +31,11 @@ def money(verbose: str | _StrPromise) -> models.DecimalField:
     return models.DecimalField(verbose, max_digits=18, decimal_places=2, null=True, blank=True)
 
 
+# The contact person's name and number: personal data, masked for readers outside the
+# organisation and its city's administration (core/scoping.py).
+PERSONAL = {"contact": "name", "phone": "phone"}
+
+
 class Organization(TimeStampedModel):
     uscc = models.CharField(
         _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc]

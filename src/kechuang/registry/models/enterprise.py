@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.models import Industry, IndustryCluster, TimeStampedModel
 from kechuang.core.scoping import ScopePolicy
-from kechuang.registry.models.base import Organization, money
+from kechuang.registry.models.base import PERSONAL, Organization, money
 
 
 class Enterprise(Organization):
@@ -71,7 +71,9 @@ class Enterprise(Organization):
     )
     is_software_enterprise = models.BooleanField(_("软件企业证书"), default=False)
 
-    scope_policy = ScopePolicy(city="city", zone="zone", own={"enterprise": "pk"}, consent="pk")
+    scope_policy = ScopePolicy(
+        city="city", zone="zone", own={"enterprise": "pk"}, consent="pk", personal=PERSONAL
+    )
 
     class Meta:
         verbose_name = _("企业")
