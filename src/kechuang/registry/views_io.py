@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core import uploads
 from kechuang.core.forms import SubmissionKey
 from kechuang.core.views_jobs import export_page
 from kechuang.registry import exporting, filters, selectors
@@ -127,6 +128,7 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not (upload.name or "").lower().endswith(UPLOAD_SUFFIXES):
             raise forms.ValidationError(_("请上传 .xlsx 或 .csv 文件"))
+        uploads.validate_size(upload)
         return upload
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kechuang.core import uploads
 from kechuang.core.exports import unguard
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -65,6 +66,10 @@ def read_table(path: str | Path, name: str | None = None) -> Table:
     """The header row and the data rows of `path`; `name` decides the format if given."""
     path = Path(path)
     suffix = Path(name or path.name).suffix.lower()
+    try:  # before any reader sees it: size, zip bomb, extent of the sheets
+        uploads.check_workbook(path, name)
+    except uploads.RefusedFile as exc:
+        raise UnreadableFile(str(exc)) from exc
     if suffix in CSV_SUFFIXES:
         rows = _read_csv(path)
     elif suffix in WORKBOOK_SUFFIXES:

@@ -48,6 +48,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "too_long": ("不能超过 {max} 个字符", "At most {max} characters"),
     "founded_future": ("成立日期不能晚于今天", "The founding date lies in the future"),
+    "founded_too_early": ("成立日期不能早于 1900 年", "The founding date is before 1900"),
+    "certificate_too_far": (
+        "证书有效期不能超过今天起 10 年",
+        "A certificate is valid for at most 10 years from today",
+    ),
+    "staff_too_large": ("人数不能超过 1000000", "At most 1,000,000 people"),
+    "name_empty": ("名称不能为空", "The name is empty"),
+    "name_bidi": (
+        "名称含有不允许的文字方向控制字符",
+        "The name contains text direction control characters",
+    ),
     "founded_after_year": (
         "成立日期 {founded} 晚于数据年度 {year}",
         "Founded on {founded}, after the data year {year}",
