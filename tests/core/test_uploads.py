@@ -73,3 +73,19 @@ def test_stored_uploads_are_removed_after_the_retention_period(tmp_path, setting
     os.utime(keep, (past, past))
     assert uploads.sweep_stored() == [old]
     assert not old.exists() and new.exists() and keep.exists()
+
+
+def test_attachments_are_limited_in_type_content_and_size(settings):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    uploads.validate_attachment(SimpleUploadedFile("合同.pdf", b"%PDF-1.7 ..."))
+    for bad in (
+        SimpleUploadedFile("合同.html", b"<script>alert(1)</script>"),
+        SimpleUploadedFile("合同.pdf", b"<script>alert(1)</script>"),
+    ):
+        with pytest.raises(ValidationError):
+            uploads.validate_attachment(bad)
+    settings.UPLOAD_MAX_BYTES = 10
+    with pytest.raises(ValidationError):
+        uploads.validate_attachment(SimpleUploadedFile("合同.pdf", b"%PDF-1.7 " + b"x" * 20))

@@ -32,6 +32,37 @@ def max_upload_bytes() -> int:
     return limit("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
 
+# Attachments (a contract's text, a certificate's scan): documents and images only, never a
+# page or a script a browser or an office suite would run.
+ATTACHMENT_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".ofd")
+ATTACHMENT_MAGIC = {
+    ".pdf": (b"%PDF-",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".ofd": (b"PK\x03\x04",),
+}
+
+
+def validate_attachment(upload: Any) -> None:
+    """A form's check of an attachment: an allowed type, by suffix and by its first bytes,
+    within the size limit."""
+    if upload is None:
+        return
+    validate_size(upload)
+    suffix = Path(upload.name or "").suffix.lower()
+    if suffix not in ATTACHMENT_SUFFIXES:
+        raise ValidationError(
+            _("附件只接受 %(types)s 文件"),
+            code="attachment_type",
+            params={"types": " ".join(ATTACHMENT_SUFFIXES)},
+        )
+    head = upload.read(16)
+    upload.seek(0)
+    if not head.startswith(ATTACHMENT_MAGIC[suffix]):
+        raise ValidationError(_("附件内容与文件类型不符"), code="attachment_content")
+
+
 class RefusedFile(ValueError):
     """A file refused before being read; the message says why, for the uploader."""
 
