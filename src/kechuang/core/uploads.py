@@ -84,11 +84,12 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
-# A cell reference in a worksheet (`<c r="CV100000"`) and a dimension (`ref="A1:CV100000"`).
-XLSX_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
-XLSX_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"')
+# Cell references (`<c r="CV100000"`), row numbers and the declared dimension of a worksheet.
+# Simple patterns on purpose: the scan runs over every byte of the inflated sheet.
+XLSX_COLUMN = re.compile(rb' r="([A-Z]{1,3})[0-9]')
+XLSX_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*? r="([0-9]{1,7})"')
 XLSX_DIMENSION = re.compile(
-    rb'<(?:\w+:)?dimension\b[^>]*?\bref="(?:[A-Z]+[0-9]+:)?([A-Z]{1,3})([0-9]{1,7})"'
+    rb'<(?:\w+:)?dimension\b[^>]*? ref="(?:[A-Z]+[0-9]+:)?([A-Z]{1,3})([0-9]{1,7})"'
 )
 ODS_REPEAT = re.compile(rb'number-(rows|columns)-repeated="([0-9]+)"')
 
@@ -99,7 +100,7 @@ def _chunks(book: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterable[bytes]:
     with book.open(info) as member:
         while block := member.read(CHUNK):
             yield tail + block
-            tail = block[-256:]
+            tail = block[-64:]
 
 
 def _check_extent(rows: int, columns: int, name: str) -> None:
@@ -115,13 +116,15 @@ def _check_extent(rows: int, columns: int, name: str) -> None:
 
 def _sheet_extent(book: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
     rows = columns = 0
-    for chunk in _chunks(book, info):
-        for pattern in (XLSX_CELL, XLSX_DIMENSION):
-            for letters, number in pattern.findall(chunk):
-                columns = max(columns, _column_number(letters))
-                rows = max(rows, int(number))
-        for number in XLSX_ROW.findall(chunk):
-            rows = max(rows, int(number))
+    for n, chunk in enumerate(_chunks(book, info)):
+        if n == 0 and (declared := XLSX_DIMENSION.search(chunk)):
+            columns, rows = _column_number(declared[1]), int(declared[2])
+        letters = set(XLSX_COLUMN.findall(chunk))
+        if letters:
+            columns = max(columns, *(_column_number(x) for x in letters))
+        numbers = XLSX_ROW.findall(chunk)
+        if numbers:
+            rows = max(rows, *(int(x) for x in numbers))
     return rows, columns
 
 
