@@ -116,6 +116,9 @@ LOGOUT_REDIRECT_URL = "home"
 
 # Uploads of large workbooks are streamed to disk rather than held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads: the largest file accepted, and the days an uploaded or generated file is kept.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+UPLOAD_RETENTION_DAYS = env.int("UPLOAD_RETENTION_DAYS", default=90)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
 
 NINJA_PAGINATION_PER_PAGE = 20

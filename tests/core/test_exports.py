@@ -114,3 +114,21 @@ def test_the_jobs_api_lists_shows_and_retries(client, province_admin, city_admin
     body = again.json()
     assert body["retry_of_id"] == row.pk and body["status"] == "succeeded"
     assert body["download_url"] == reverse("core:job_download", args=[body["id"]])
+
+
+def test_no_tabular_file_is_written_outside_the_shared_writer():
+    """Every .xlsx/.csv writer goes through core/exports.py, which keeps formulas out. The
+    import template is written apart: its cells are our own labels and examples."""
+    from pathlib import Path
+
+    import kechuang
+
+    allowed = {"core/exports.py", "registry/importing/template.py"}
+    root = Path(kechuang.__file__).parent
+    found = [
+        str(p.relative_to(root))
+        for p in root.rglob("*.py")
+        if str(p.relative_to(root)) not in allowed
+        and any(s in p.read_text() for s in ("csv.writer(", "Workbook(", "xlsxwriter"))
+    ]
+    assert found == []

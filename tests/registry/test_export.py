@@ -185,3 +185,31 @@ def test_headers_stay_chinese_for_an_english_reader(client, province_admin):
     rows = read_csv(client.get(reverse("registry:platform_export"), {"format": "csv"}).content)
     assert rows[0][:2] == ["名称", "类型"]
     assert rows[1][1] == "中试基地"
+
+
+FORMULA = '=HYPERLINK("http://x","y")'
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_name_like_a_formula_exports_as_text_and_reimports_unchanged(
+    client, province_admin, tmp_path, fmt
+):
+    assert import_file(
+        write_csv(tmp_path / "in.csv", [row(1, name=FORMULA)]), actor=province_admin
+    ).ok
+    client.force_login(province_admin)
+    url = reverse("registry:enterprise_year_export")
+    if fmt == "csv":
+        body = client.get(url, {"format": fmt}).content
+        assert read_csv(body)[1][1] == "'" + FORMULA  # what a spreadsheet shows as text
+    else:
+        body = content(export_file(client, url, {"format": fmt}))
+        cell = load_workbook(io.BytesIO(body)).worksheets[0]["B2"]
+        assert (cell.value, cell.data_type) == (FORMULA, "s")
+    exported = tmp_path / f"out.{fmt}"
+    exported.write_bytes(body)
+
+    again = import_file(exported, actor=province_admin)
+    assert again.ok, again.errors
+    assert again.changed == 0
+    assert Enterprise.objects.get().name == FORMULA

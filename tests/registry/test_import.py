@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -475,3 +476,20 @@ def test_duplicate_header(tmp_path, province_admin):
     assert [(e["row"], e["letter"], e["code"]) for e in result.errors] == [
         (1, "B", "header_duplicate")
     ]
+
+
+def test_the_error_report_writes_rejected_values_as_text(tmp_path, province_admin):
+    from openpyxl import load_workbook
+
+    from kechuang.registry.importing.report import report_csv, report_xlsx
+
+    formula = '=HYPERLINK("http://x","y")'
+    result = import_file(
+        write_csv(tmp_path / "a.csv", [row(1, staff=formula)]), actor=province_admin
+    )
+    assert not result.ok
+    sheet = load_workbook(io.BytesIO(report_xlsx(result.errors))).worksheets[0]
+    values = [c for r in sheet.iter_rows(min_row=2) for c in r if c.value == formula]
+    assert values and {c.data_type for c in values} == {"s"}
+    rows = list(csv.reader(io.StringIO(report_csv(result.errors).decode("utf-8-sig"))))
+    assert "'" + formula in rows[1]

@@ -1,9 +1,11 @@
 """Tabular files (.xlsx and .csv) written the same way by every export, and large exports
 run as durable jobs.
 
-Writers: the workbook is write-only (rows streamed, not held), its header frozen and under an
-autofilter; a text that a spreadsheet could take for a formula (= + - @ tab CR first) is
-written as text — in the workbook as a string cell, in the CSV behind an apostrophe.
+Writers: `write` is the one way the project writes a tabular file (lists, yearly data,
+contracts, run results, import error reports). The workbook is write-only (rows streamed, not
+held), its header frozen and under an autofilter; a text that a spreadsheet could take for a
+formula (= + - @ tab CR first) is written as text — in the workbook as a string cell, in the
+CSV behind an apostrophe, which `unguard` takes off again when such a CSV is imported.
 
 Jobs: an app registers an `exporter` (the rows a user may see for a list's query string);
 `request_export` queues the job that writes the file under MEDIA_ROOT/jobs/, which only the
@@ -31,9 +33,21 @@ RISKY = ("=", "+", "-", "@", "\t", "\r")
 EVERY = 2000  # rows between progress reports
 
 
+def is_risky(value: Any) -> bool:
+    """A text a spreadsheet would evaluate (a formula, a DDE call) if written as is."""
+    return isinstance(value, str) and value.startswith(RISKY)
+
+
 def csv_safe(text: str) -> str:
     """A text no spreadsheet opening the CSV evaluates as a formula."""
     return "'" + text if text.startswith(RISKY) else text
+
+
+def unguard(value: Any) -> Any:
+    """A CSV cell as it was before `csv_safe`: the apostrophe before a risky text goes."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(RISKY):
+        return value[1:]
+    return value
 
 
 def write_xlsx(
@@ -57,23 +71,25 @@ def write_xlsx(
     width = max((len(h) for h in headers), default=0)
     # A write-only sheet writes its views before its first row: freeze first.
     ws.freeze_panes = f"A{len(headers) + 1}"
+
+    def text(value: str) -> Any:
+        cell = WriteOnlyCell(ws, value=value)
+        if is_risky(value):
+            cell.data_type = "s"  # never a formula, whatever it starts with
+            cell.quotePrefix = True  # and it stays text when edited in Excel
+        return cell
+
     for header in headers:
         cells = []
         for label in header:
-            cell = WriteOnlyCell(ws, value=str(label))
+            cell = text(str(label))
             cell.font = bold
             cells.append(cell)
         ws.append(cells)
 
-    def text(value: str) -> Any:
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"  # never a formula, whatever it starts with
-        cell.quotePrefix = True  # and it stays text when edited in Excel
-        return cell
-
     n = 0
     for row in rows:
-        ws.append([text(v) if isinstance(v, str) and v.startswith(RISKY) else v for v in row])
+        ws.append([text(v) if is_risky(v) else v for v in row])
         n += 1
         if progress is not None and n % EVERY == 0:
             progress(n)
@@ -96,7 +112,7 @@ def write_csv(
     text.write("\ufeff")
     writer = csv.writer(text)
     for header in headers:
-        writer.writerow([str(h) for h in header])
+        writer.writerow([csv_safe(str(h)) for h in header])
     n = 0
     for row in rows:
         writer.writerow([csv_safe(v) if isinstance(v, str) else _csv_text(v) for v in row])

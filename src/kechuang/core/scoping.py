@@ -33,6 +33,9 @@ class ScopePolicy:
     # Lookups of users tied to the row whatever their role (an assigned expert, an author):
     # each of them may read it. Experts see nothing else.
     people: str | tuple[str, ...] = ()
+    # Fields holding personal data (field -> "name" or "phone", the way it is masked): shown in
+    # full only to `personal_full_q`, masked to the other readers, never to anonymous ones.
+    personal: dict[str, str] = field(default_factory=dict)
 
 
 def _policy(model: type[models.Model]) -> ScopePolicy:
@@ -151,6 +154,36 @@ def can_create(user: Any, model: type[models.Model], *, city_id: str | None = No
     return bool(
         role == Role.CITY_ADMIN and policy.city and (city_id is None or city_id == user.city_id)
     )
+
+
+def personal_full_q(model: type[models.Model], user: Any) -> Q:
+    """The rows whose personal data `user` reads in full: admins of the row's scope (the
+    province, the row's city) and the organisation the row belongs to. A zone admin, a bank
+    with consent or a reader of a public record needs no contact's mobile: masked."""
+    policy = _policy(model)
+    role = role_of(user)
+    if role == Role.PROVINCE_ADMIN:
+        return Q()
+    if role == Role.CITY_ADMIN and policy.city:
+        return Q(**{_lookup(policy.city, "_id"): user.city_id})
+    if role in policy.own and user.organization_id is not None:
+        return _own_q(policy.own[role], user.organization_id)
+    return NOTHING
+
+
+FULL, MASKED, HIDDEN = "full", "masked", "hidden"
+
+
+def personal_disclosure(user: Any, obj: models.Model) -> str:
+    """How `user` sees the personal fields of `obj`: FULL, MASKED or HIDDEN (anonymous)."""
+    if role_of(user) is None:
+        return HIDDEN
+    q = personal_full_q(type(obj), user)
+    if q == Q():
+        return FULL
+    if q != NOTHING and type(obj)._default_manager.filter(q, pk=obj.pk).exists():
+        return FULL
+    return MASKED
 
 
 def require(allowed: bool) -> None:

@@ -19,7 +19,7 @@ from types import FrameType
 from django.conf import settings
 from django.db import close_old_connections, connection, connections
 
-from kechuang.core import jobs
+from kechuang.core import jobs, uploads
 
 log = logging.getLogger("kechuang.jobs")
 
@@ -59,6 +59,7 @@ class Worker:
                 close_old_connections()
             if time.monotonic() - swept_at >= self.sweep_every:
                 jobs.sweep(me=self.id)
+                uploads.sweep_stored()
                 swept_at = time.monotonic()
             row = jobs.claim(self.id)
             if row is None:

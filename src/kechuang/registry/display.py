@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,12 +72,26 @@ class Row:
     name: str
 
 
-def field_rows(obj: models.Model, exclude: Iterable[str] = ()) -> list[Row]:
-    """Every concrete field of `obj` (and its many-to-many fields) with its verbose name."""
+# personal field -> the function that masks it, or None where it is not shown at all
+Conceal = Mapping[str, Callable[[Any], Any] | None]
+
+
+def field_rows(
+    obj: models.Model, exclude: Iterable[str] = (), conceal: Conceal | None = None
+) -> list[Row]:
+    """Every concrete field of `obj` (and its many-to-many fields) with its verbose name;
+    the personal fields in `conceal` (core/personal.py) masked or left out."""
     skip = HIDDEN_FIELDS | set(exclude)
+    conceal = conceal or {}
     rows = []
     for f in obj._meta.concrete_fields:
         if f.name in skip:
+            continue
+        if f.name in conceal:
+            mask = conceal[f.name]
+            if mask is not None:
+                value = display_value(mask(getattr(obj, f.attname)))
+                rows.append(Row(f.verbose_name, value, f.name))
             continue
         rows.append(Row(f.verbose_name, field_value(obj, f), f.name))
     for m2m in obj._meta.many_to_many:
@@ -180,9 +194,12 @@ def _show(f: Any, value: Any, names: dict) -> Any:
     return value
 
 
-def history_rows(model: type[models.Model], entries: Iterable[AuditEntry]) -> list[HistoryRow]:
+def history_rows(
+    model: type[models.Model], entries: Iterable[AuditEntry], conceal: Conceal | None = None
+) -> list[HistoryRow]:
     items = list(entries)
     names = _reference_names(model, items)
+    conceal = conceal or {}
     rows = []
     for e in items:
         changes = []
@@ -190,6 +207,11 @@ def history_rows(model: type[models.Model], entries: Iterable[AuditEntry]) -> li
             f = _field(model, name)
             label = getattr(f, "verbose_name", name)
             before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
+            if name in conceal:  # the history must not give away what the record hides
+                mask = conceal[name]
+                if mask is None:
+                    continue
+                before, after = mask(before), mask(after)
             changes.append(Change(label, _show(f, before, names), _show(f, after, names)))
         rows.append(
             HistoryRow(

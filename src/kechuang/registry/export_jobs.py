@@ -29,7 +29,7 @@ def _list(spec: Export) -> Any:
         rows = spec.filterset(QueryDict(query), queryset=spec.rows(user=user)).qs
         return Table(
             [[str(c.label) for c in spec.columns]],
-            exporting.table_rows(rows, spec.columns),
+            exporting.table_rows(rows, spec.columns, user),
             rows.count(),
             spec.filename,
         )
@@ -50,7 +50,7 @@ def enterprise_years(user: Any, query: str, extra: dict[str, Any]) -> Table:
     columns = exporting.ENTERPRISE_YEAR_COLUMNS
     return Table(
         [[str(c.label) for c in columns]],
-        exporting.table_rows(rows, columns),
+        exporting.table_rows(rows, columns, user),
         rows.count(),
         "企业年度数据",
     )

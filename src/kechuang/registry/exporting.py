@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core import exports, scoping
+from kechuang.core import exports, personal, scoping
 from kechuang.registry.importing.columns import COLUMNS
 from kechuang.registry.models import (
     Bank,
@@ -68,14 +68,30 @@ def _cell(value: Any) -> Any:
     return str(value)  # lazy translations and anything else
 
 
-def table_rows(queryset: QuerySet[Any], columns: Sequence[ExportColumn]) -> Iterator[list[Any]]:
-    """The rows of `queryset` as cell values, read in chunks with `values_list`."""
+def table_rows(
+    queryset: QuerySet[Any], columns: Sequence[ExportColumn], user: Any = None
+) -> Iterator[list[Any]]:
+    """The rows of `queryset` as cell values, read in chunks with `values_list`; personal
+    data (a contact, a mobile) is masked in each row `user` may not read in full — in every
+    row when no user is named."""
     displays = [c.display for c in columns]
-    for record in queryset.values_list(*(c.path for c in columns)).iterator(chunk_size=5000):
+    kinds = personal.fields_of(queryset.model)
+    masks = {i: personal.MASKS[kinds[c.path]] for i, c in enumerate(columns) if c.path in kinds}
+    paths = [c.path for c in columns]
+    if masks:
+        queryset = personal.annotate_full(queryset, user)
+        paths.append(personal.FULL_FLAG)
+    for record in queryset.values_list(*paths).iterator(chunk_size=5000):
+        if masks:
+            full, record = record[-1], record[:-1]
+            if not full:
+                record = tuple(masks[i](v) if i in masks else v for i, v in enumerate(record))
         yield [_cell(f(v) if f else v) for f, v in zip(displays, record, strict=True)]
 
 
-def export_queryset(queryset: QuerySet[Any], columns: Sequence[ExportColumn], fmt: Format) -> bytes:
+def export_queryset(
+    queryset: QuerySet[Any], columns: Sequence[ExportColumn], fmt: Format, *, user: Any = None
+) -> bytes:
     """The rows of `queryset` as an .xlsx workbook or a UTF-8 (with BOM) CSV file.
 
     Headers and choice labels are Chinese whatever the reader's language: the files go to
@@ -85,7 +101,8 @@ def export_queryset(queryset: QuerySet[Any], columns: Sequence[ExportColumn], fm
         raise ValueError(f"unknown export format {fmt!r}")
     with translation.override("zh-hans"):
         out = io.BytesIO()
-        exports.write(out, fmt, [[str(c.label) for c in columns]], table_rows(queryset, columns))
+        rows = table_rows(queryset, columns, user)
+        exports.write(out, fmt, [[str(c.label) for c in columns]], rows)
         return out.getvalue()
 
 

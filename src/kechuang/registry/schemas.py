@@ -11,6 +11,7 @@ from django.utils import translation
 from ninja import Schema
 from pydantic import Field, create_model, field_validator
 
+from kechuang.core import personal
 from kechuang.core.api_support import Money, MoneyIn, choices_of, page_schema
 from kechuang.registry.models import Enterprise, EnterpriseYear, Platform
 
@@ -105,11 +106,19 @@ class EnterpriseYearIn(create_model("YearFiguresIn", __base__=InputSchema, **_ye
 
 class EnterpriseDetail(EnterpriseOut):
     address: str
-    contact: str
-    phone: str
+    contact: str  # masked (张*) unless the reader administers the record
+    phone: str  # masked (138****1234) likewise: core/personal.py
     cluster_id: int | None
     listed_on: date | None
     years: list[EnterpriseYearOut]
+
+    @staticmethod
+    def resolve_contact(obj: Any, context: Any) -> str:
+        return personal.value(context["request"].user, obj, "contact") or ""
+
+    @staticmethod
+    def resolve_phone(obj: Any, context: Any) -> str:
+        return personal.value(context["request"].user, obj, "phone") or ""
 
     @staticmethod
     def resolve_years(obj: Any) -> list[Any]:

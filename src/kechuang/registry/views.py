@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from kechuang.core import scoping
+from kechuang.core import personal, scoping
 from kechuang.registry import display, forms, selectors, services
 from kechuang.registry.importing import can_import
 from kechuang.registry.kinds import KINDS, Kind, Related
@@ -82,12 +82,13 @@ def object_detail(request: HttpRequest, kind: Kind, pk: int) -> HttpResponse:
     obj = _get(kind, request, pk)
     history = selectors.object_history(user=request.user, obj=obj)
     extras = kind.extras(request.user, obj)
+    conceal = personal.for_user(request.user, obj)
     related: list[Related] = extras.pop("related", [])
     context = {
         "kind": kind,
         "object": obj,
-        "rows": display.field_rows(obj, exclude=kind.hidden_fields),
-        "history": display.history_rows(kind.model, history),
+        "rows": display.field_rows(obj, exclude=kind.hidden_fields, conceal=conceal),
+        "history": display.history_rows(kind.model, history, conceal=conceal),
         "can_edit": kind.update is not None and scoping.can_edit(request.user, obj),
         # Empty tables are listed on one line rather than as a card each.
         "related": [r for r in related if r.items],

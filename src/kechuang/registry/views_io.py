@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core import uploads
 from kechuang.core.forms import SubmissionKey
 from kechuang.core.views_jobs import export_page
 from kechuang.registry import exporting, filters, selectors
@@ -91,7 +92,9 @@ def export_list(request: HttpRequest, kind: str) -> HttpResponse:
         return export_page(request, f"registry.{kind}", title=spec.filename, back=back)
     rows = spec.filterset(request.GET, queryset=spec.rows(user=request.user)).qs
     stamp = timezone.localdate().isoformat()
-    return _file(export_queryset(rows, spec.columns, fmt), fmt, f"{spec.filename}-{stamp}")
+    return _file(
+        export_queryset(rows, spec.columns, fmt, user=request.user), fmt, f"{spec.filename}-{stamp}"
+    )
 
 
 @login_required
@@ -107,7 +110,7 @@ def export_enterprise_years(request: HttpRequest) -> HttpResponse:
         request.GET, queryset=selectors.enterprise_list(user=request.user)
     ).qs
     rows = exporting.enterprise_years_of(user=request.user, enterprises=enterprises)
-    data = export_queryset(rows, exporting.ENTERPRISE_YEAR_COLUMNS, fmt)
+    data = export_queryset(rows, exporting.ENTERPRISE_YEAR_COLUMNS, fmt, user=request.user)
     return _file(data, fmt, f"企业年度数据-{timezone.localdate().isoformat()}")
 
 
@@ -125,6 +128,7 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not (upload.name or "").lower().endswith(UPLOAD_SUFFIXES):
             raise forms.ValidationError(_("请上传 .xlsx 或 .csv 文件"))
+        uploads.validate_size(upload)
         return upload
 
 

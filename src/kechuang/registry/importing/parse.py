@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kechuang.core import validation
 from kechuang.core.models import HighTechZone, Industry, Region
 from kechuang.core.reference import SHENFU_CODE
 from kechuang.registry.importing import cells
@@ -124,12 +125,20 @@ def city_accepts(city: str, region: str) -> bool:
     return region[:4] == city[:4]
 
 
+def _bounded(parse: Callable[[Any], Any], check: Callable[..., Any]) -> Callable[[Any], Any]:
+    """`parse`, then the plausibility `check` of core/validation.py, as a cell error."""
+
+    def convert(value: Any) -> Any:
+        try:
+            return check(parse(value))
+        except validation.Implausible as exc:
+            raise CellError(exc.code) from exc
+
+    return convert
+
+
 def _converters(refs: References, today: dt.date) -> dict[str, Callable[[Any], Any]]:
-    def founded(value: Any) -> dt.date:
-        d = cells.parse_date(value)
-        if d > today:
-            raise CellError("founded_future")
-        return d
+    founded = _bounded(cells.parse_date, lambda d: validation.check_founded(d, today))
 
     by_kind: dict[str, Callable[[Any], Any]] = {
         "date": cells.parse_date,
@@ -140,7 +149,12 @@ def _converters(refs: References, today: dt.date) -> dict[str, Callable[[Any], A
     }
     conv = {key: by_kind[BY_KEY[key].kind] for key in YEAR_KEYS}
     conv.update(
-        name=cells.parse_text,
+        staff=_bounded(cells.parse_count, validation.check_staff),
+        tech_staff=_bounded(cells.parse_count, validation.check_staff),
+        high_tech_cert_valid_to=_bounded(
+            cells.parse_date, lambda d: validation.check_certificate_valid_to(d, today)
+        ),
+        name=_bounded(cells.parse_text, validation.clean_name),
         founded_on=founded,
         region_code=refs.region,
         industry_code=refs.industry,

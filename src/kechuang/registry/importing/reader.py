@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kechuang.core import uploads
+from kechuang.core.exports import unguard
+
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 CSV_SUFFIXES = (".csv", ".txt")
 
@@ -42,7 +45,8 @@ def _decode(data: bytes) -> str:
 
 def _read_csv(path: Path) -> list[list[Any]]:
     text = _decode(path.read_bytes())
-    return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+    # Our own CSV exports put an apostrophe before a text that could run as a formula.
+    return [[unguard(v) for v in r] for r in csv.reader(io.StringIO(text, newline=""))]
 
 
 def _read_workbook(path: Path) -> list[list[Any]]:
@@ -62,6 +66,10 @@ def read_table(path: str | Path, name: str | None = None) -> Table:
     """The header row and the data rows of `path`; `name` decides the format if given."""
     path = Path(path)
     suffix = Path(name or path.name).suffix.lower()
+    try:  # before any reader sees it: size, zip bomb, extent of the sheets
+        uploads.check_workbook(path, name)
+    except uploads.RefusedFile as exc:
+        raise UnreadableFile(str(exc)) from exc
     if suffix in CSV_SUFFIXES:
         rows = _read_csv(path)
     elif suffix in WORKBOOK_SUFFIXES:

@@ -6,11 +6,11 @@ report is a file that is downloaded, mailed and read by people who use either la
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from kechuang.core import exports
 from kechuang.registry.importing.columns import BY_KEY
 
 # code -> (Chinese, English); placeholders are filled with str.format(**params).
@@ -48,6 +48,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "too_long": ("不能超过 {max} 个字符", "At most {max} characters"),
     "founded_future": ("成立日期不能晚于今天", "The founding date lies in the future"),
+    "founded_too_early": ("成立日期不能早于 1900 年", "The founding date is before 1900"),
+    "certificate_too_far": (
+        "证书有效期不能超过今天起 10 年",
+        "A certificate is valid for at most 10 years from today",
+    ),
+    "staff_too_large": ("人数不能超过 1000000", "At most 1,000,000 people"),
+    "name_empty": ("名称不能为空", "The name is empty"),
+    "name_bidi": (
+        "名称含有不允许的文字方向控制字符",
+        "The name contains text direction control characters",
+    ),
     "founded_after_year": (
         "成立日期 {founded} 晚于数据年度 {year}",
         "Founded on {founded}, after the data year {year}",
@@ -178,21 +189,13 @@ def report_text(errors: list[dict[str, Any]], total: int) -> str:
 
 
 def report_csv(errors: list[dict[str, Any]]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(REPORT_HEADERS)
-    writer.writerows(report_rows(errors))
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    # The rejected values are whatever the file held: written by the formula-safe writer.
+    out = io.BytesIO()
+    exports.write_csv(out, [REPORT_HEADERS], report_rows(errors))
+    return out.getvalue()
 
 
 def report_xlsx(errors: list[dict[str, Any]]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title="errors")
-    sheet.append(list(REPORT_HEADERS))
-    for row in report_rows(errors):
-        sheet.append(row)
     out = io.BytesIO()
-    book.save(out)
+    exports.write_xlsx(out, [REPORT_HEADERS], report_rows(errors), sheet="errors")
     return out.getvalue()

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core import uscc
+from kechuang.core import uscc, validation
 from kechuang.core.models import HighTechZone, Region, TimeStampedModel
 
 if TYPE_CHECKING:
@@ -31,11 +31,18 @@ def money(verbose: str | _StrPromise) -> models.DecimalField:
     return models.DecimalField(verbose, max_digits=18, decimal_places=2, null=True, blank=True)
 
 
+# The contact person's name and number: personal data, masked for readers outside the
+# organisation and its city's administration (core/scoping.py).
+PERSONAL = {"contact": "name", "phone": "phone"}
+
+
 class Organization(TimeStampedModel):
     uscc = models.CharField(
         _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc]
     )
-    name = models.CharField(_("名称"), max_length=200, db_index=True)
+    name = models.CharField(
+        _("名称"), max_length=200, db_index=True, validators=[validation.name_validator]
+    )
     region = models.ForeignKey(
         Region, verbose_name=_("所在区县"), on_delete=models.PROTECT, related_name="+"
     )
@@ -66,6 +73,8 @@ class Organization(TimeStampedModel):
 
     def clean(self) -> None:
         super().clean()
+        if not validation.BIDI_CONTROLS.search(self.name or ""):
+            self.name = " ".join((self.name or "").split())
         city_code = self.city_id or ""
         region_code = self.region_id or ""
         # The Shenfu zone reports as its own unit; its firms sit in Shenyang or Fushun counties.

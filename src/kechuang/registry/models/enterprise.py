@@ -7,9 +7,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core import validation
 from kechuang.core.models import Industry, IndustryCluster, TimeStampedModel
 from kechuang.core.scoping import ScopePolicy
-from kechuang.registry.models.base import Organization, money
+from kechuang.registry.models.base import PERSONAL, Organization, money
 
 
 class Enterprise(Organization):
@@ -35,7 +36,9 @@ class Enterprise(Organization):
         PROVINCIAL = "provincial", _("省级")
         NATIONAL = "national", _("国家级")
 
-    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    founded_on = models.DateField(
+        _("成立日期"), null=True, blank=True, validators=[validation.founded_validator]
+    )
     industry = models.ForeignKey(
         Industry,
         verbose_name=_("行业"),
@@ -65,13 +68,17 @@ class Enterprise(Organization):
     listed_on = models.DateField(_("上市日期"), null=True, blank=True)
     high_tech_cert_no = models.CharField(_("高新技术企业证书编号"), max_length=30, blank=True)
     high_tech_valid_from = models.DateField(_("高企证书有效期起"), null=True, blank=True)
-    high_tech_valid_to = models.DateField(_("高企证书有效期至"), null=True, blank=True)
+    high_tech_valid_to = models.DateField(
+        _("高企证书有效期至"), null=True, blank=True, validators=[validation.certificate_validator]
+    )
     rd_institution_level = models.CharField(
         _("研发机构级别"), max_length=12, choices=RDLevel.choices, blank=True
     )
     is_software_enterprise = models.BooleanField(_("软件企业证书"), default=False)
 
-    scope_policy = ScopePolicy(city="city", zone="zone", own={"enterprise": "pk"}, consent="pk")
+    scope_policy = ScopePolicy(
+        city="city", zone="zone", own={"enterprise": "pk"}, consent="pk", personal=PERSONAL
+    )
 
     class Meta:
         verbose_name = _("企业")
@@ -144,9 +151,13 @@ class EnterpriseYear(TimeStampedModel):
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="years"
     )
-    year = models.PositiveSmallIntegerField(_("年度"))
-    staff = models.PositiveIntegerField(_("职工总数"), null=True, blank=True)
-    tech_staff = models.PositiveIntegerField(_("科技人员数"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[validation.year_validator])
+    staff = models.PositiveIntegerField(
+        _("职工总数"), null=True, blank=True, validators=[validation.staff_validator]
+    )
+    tech_staff = models.PositiveIntegerField(
+        _("科技人员数"), null=True, blank=True, validators=[validation.staff_validator]
+    )
     sales_revenue = money(_("销售收入"))
     total_cost = money(_("成本费用支出总额"))
     rd_expense = money(_("研发费用"))
@@ -163,7 +174,12 @@ class EnterpriseYear(TimeStampedModel):
     valuation_usd = money(_("最新估值(美元)"))
     professional_investors = models.BooleanField(_("获专业机构投资"), null=True, blank=True)
     listed = models.BooleanField(_("是否上市"), null=True, blank=True)
-    high_tech_cert_valid_to = models.DateField(_("高新技术企业证书有效期至"), null=True, blank=True)
+    high_tech_cert_valid_to = models.DateField(
+        _("高新技术企业证书有效期至"),
+        null=True,
+        blank=True,
+        validators=[validation.certificate_validator],
+    )
     provincial_rd_institution = models.BooleanField(_("省部级以上研发机构"), null=True, blank=True)
     national_award_top3 = models.BooleanField(
         _("近五年国家科技奖前三完成单位"), null=True, blank=True

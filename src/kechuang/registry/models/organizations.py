@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.models import TimeStampedModel
 from kechuang.core.scoping import ScopePolicy
-from kechuang.registry.models.base import Organization
+from kechuang.registry.models.base import PERSONAL, Organization
 from kechuang.registry.models.enterprise import Enterprise
 
 PUBLIC = Q(pk__isnull=False)  # every row; a bare Q() would vanish when OR-ed
@@ -24,7 +24,9 @@ class Institution(Organization):
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     central_in_province = models.BooleanField(_("中直驻辽"), default=False)
 
-    scope_policy = ScopePolicy(city="city", own={"institution": "pk"}, public=PUBLIC)
+    scope_policy = ScopePolicy(
+        city="city", own={"institution": "pk"}, public=PUBLIC, personal=PERSONAL
+    )
 
     class Meta:
         verbose_name = _("高校院所")
@@ -51,7 +53,7 @@ class ServiceInstitution(Organization):
     recognized_on = models.DateField(_("认定日期"), null=True, blank=True)
     revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
 
-    scope_policy = ScopePolicy(city="city", own={"service": "pk"}, public=PUBLIC)
+    scope_policy = ScopePolicy(city="city", own={"service": "pk"}, public=PUBLIC, personal=PERSONAL)
 
     class Meta:
         verbose_name = _("服务机构")
@@ -71,7 +73,7 @@ class ServiceInstitution(Organization):
 class Bank(Organization):
     short_name = models.CharField(_("简称"), max_length=30, blank=True)
 
-    scope_policy = ScopePolicy(city="city", own={"bank": "pk"}, public=PUBLIC)
+    scope_policy = ScopePolicy(city="city", own={"bank": "pk"}, public=PUBLIC, personal=PERSONAL)
 
     class Meta:
         verbose_name = _("银行")

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core import validation
 from kechuang.core.models import TimeStampedModel
 from kechuang.core.scoping import ScopePolicy
 from kechuang.registry.models.base import money
@@ -36,7 +37,9 @@ class Platform(TimeStampedModel):
         OPERATING = "operating", _("运行")
         REVOKED = "revoked", _("撤销")
 
-    name = models.CharField(_("名称"), max_length=200, db_index=True)
+    name = models.CharField(
+        _("名称"), max_length=200, db_index=True, validators=[validation.name_validator]
+    )
     kind = models.CharField(_("类型"), max_length=24, choices=Kind.choices)
     level = models.CharField(_("级别"), max_length=12, choices=Level.choices)
     city = models.ForeignKey(
@@ -100,6 +103,8 @@ class Platform(TimeStampedModel):
 
     def clean(self) -> None:
         super().clean()
+        if not validation.BIDI_CONTROLS.search(self.name or ""):
+            self.name = " ".join((self.name or "").split())
         if self.host_institution_id and self.host_enterprise_id:
             raise ValidationError(_("依托单位只能是一个高校院所或一个企业"))
 
@@ -113,7 +118,7 @@ class Person(TimeStampedModel):
         PROVINCIAL_TALENT = "provincial_talent", _("省级人才")
         NONE = "", _("无")
 
-    name = models.CharField(_("姓名"), max_length=50)
+    name = models.CharField(_("姓名"), max_length=50, validators=[validation.name_validator])
     title = models.CharField(_("人才称号"), max_length=24, choices=Title.choices, blank=True)
     institution = models.ForeignKey(
         Institution,
