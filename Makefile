@@ -13,7 +13,7 @@ PYTEST_ARGS ?= -n auto
 .PHONY: run test setup lint pytest assets debs-test openapi diagrams bench clean
 
 run: setup
-	$(BIN)/kechuang demo --scale $(SCALE) --seed $(SEED)
+	KECHUANG_DEMO=1 $(BIN)/kechuang demo --scale $(SCALE) --seed $(SEED)
 
 test: setup debs-test lint pytest
 

@@ -16,6 +16,15 @@ from tests.factories import (
 pytest_plugins = ["tests.browser"]  # the `page` fixture of the browser tests
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Test settings: a fast password hash (production refuses it, core/checks.py), and the
+    password-change and second-factor gates off, since most tests log in with `force_login`;
+    the tests of those gates turn them on."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.REQUIRE_ADMIN_2FA = False
+    settings.FORCE_PASSWORD_CHANGE = False
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language: a request in English leaves English active

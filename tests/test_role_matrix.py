@@ -198,6 +198,12 @@ PAGES: dict[str, Spec] = {
     "login": Open(200, logged_in=302),
     "logout": Open(405),  # logging out is a POST
     "api/docs": Open(302),
+    # account pages: each user's own; lock-outs are lifted by the province
+    "account:overview": LoggedIn(),
+    "account:password_change": LoggedIn(),
+    "account:otp_setup": LoggedIn(),
+    "account:otp_verify": LoggedIn(),
+    "account:lockouts": CreateOf(PROVINCE),
     "api:openapi-json": Open(),
     "api:openapi-view": Open(),
     "api:api-root": Open(404),

@@ -1,8 +1,16 @@
-"""Django settings. Everything that differs between machines comes from the environment."""
+"""Django settings. Everything that differs between machines comes from the environment.
 
+Production is the default: DEBUG off, no demo, secure cookies once HTTPS is declared. The
+server refuses to start with the published SECRET_KEY or without ALLOWED_HOSTS
+(`core/checks.py`); `kechuang demo` sets KECHUANG_DEMO=1 and serves with a demo key.
+"""
+
+import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -11,12 +19,17 @@ VAR_DIR = Path(environ.Env().str("KECHUANG_VAR_DIR", default=str(PROJECT_DIR / "
 env = environ.Env(DEBUG=(bool, False))
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="kechuang-local-only-not-for-production")
+# The demo province (`kechuang demo`, `make run`): published passwords, a demo key, plain http.
+DEMO = env.bool("KECHUANG_DEMO", default=False)
+DEFAULT_SECRET_KEY = "kechuang-local-only-not-for-production"
+SECRET_KEY = env.str("SECRET_KEY", default=DEFAULT_SECRET_KEY)
+# Production must name its hosts: the local default is no answer to "which site is this".
+ALLOWED_HOSTS_EXPLICIT = "ALLOWED_HOSTS" in os.environ
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=["http://127.0.0.1:8000"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kechuang.core.admin_site.KechuangAdminConfig",  # django.contrib.admin, superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -27,16 +40,23 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "kechuang.core",
     "kechuang.registry",
     "kechuang.programs",
     "kechuang.market",
     "kechuang.web",
+    # Holds the record of demo builds and is a migration dependency of programs; its command
+    # and users are refused outside demo mode (`demo` command, `core/checks.py`).
     "kechuang.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -44,8 +64,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kechuang.core.security.SessionLimitsMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "kechuang.core.security.AccountGateMiddleware",
+    "kechuang.core.security.DownloadAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: turns a lock-out found during login into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kechuang.urls"
@@ -83,16 +109,90 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+AUTHENTICATION_BACKENDS = [
+    # Counts failures per user and per address and refuses a locked-out login (django-axes).
+    "kechuang.core.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
-PASSWORD_HASHERS = env.list(
-    "PASSWORD_HASHERS",
-    default=[
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-    ],
-)
+_VALIDATION = "django.contrib.auth.password_validation"
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": f"{_VALIDATION}.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "display_name", "email")},
+    },
+    {"NAME": f"{_VALIDATION}.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": f"{_VALIDATION}.CommonPasswordValidator"},
+    {"NAME": f"{_VALIDATION}.NumericPasswordValidator"},
+]
+# Slow hashes only; the tests switch to MD5 in tests/conftest.py.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# Lock-out after repeated failures on the site, the admin and the API (django-axes): per
+# user name and, separately, per address; lifted by time or by an administrator.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kechuang.core.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# Behind N reverse proxies the client address is the N-th from the right of X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Sessions end after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after the
+# login, whatever happens in between (`core/security.SessionLimitsMiddleware`).
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_MAX_SECONDS = env.int("SESSION_MAX_HOURS", default=12) * 3600
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# htmx sends the token from the page (base.html), so scripts never need the cookie.
+CSRF_COOKIE_HTTPONLY = True
+
+# Two-factor (TOTP, django-otp): required of province and city admins when on; optional
+# for everyone else. Off in the demo and the tests, on in production.
+REQUIRE_ADMIN_2FA = env.bool("REQUIRE_ADMIN_2FA", default=not (DEBUG or DEMO))
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="科创平台")
+# Accounts flagged `must_change_password` (created by an administrator or a generator) choose
+# their own password at first login; the demo keeps its published one.
+FORCE_PASSWORD_CHANGE = env.bool("FORCE_PASSWORD_CHANGE", default=not DEMO)
+
+# Behind a TLS-terminating proxy (HTTPS=1): the proxy's X-Forwarded-Proto is trusted, cookies
+# are sent over TLS only and browsers are told to use nothing else (HSTS). The local demo
+# serves plain http and leaves these off.
+HTTPS = env.bool("HTTPS", default=False)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts and styles from this site only (htmx and
+# ECharts are served locally), no inline script, no framing, forms post here only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

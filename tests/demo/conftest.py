@@ -104,6 +104,7 @@ HASHED = (
 def fast_hasher(settings):
     # Password hashing is not what these tests are about; PBKDF2 would dominate them.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.DEMO = True  # the demo command runs in demo mode only
 
 
 @pytest.fixture

@@ -78,7 +78,7 @@ def test_anonymous_home_shows_only_public_figures(client, firms):
     assert reverse("login") in html
 
 
-def test_layout_shows_user_role_and_staff_link(client, city_admin):
+def test_layout_shows_user_role_and_admin_link_to_superusers_only(client, city_admin):
     city_admin.display_name = "沈阳市科技局"
     city_admin.save()
     client.force_login(city_admin)
@@ -88,6 +88,8 @@ def test_layout_shows_user_role_and_staff_link(client, city_admin):
     assert reverse("registry:enterprise_list") in html and "/api/docs" in html
     staff = UserFactory(role=Role.PROVINCE_ADMIN, is_staff=True)
     client.force_login(staff)
+    assert reverse("admin:index") not in client.get(reverse("home")).content.decode()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
     assert reverse("admin:index") in client.get(reverse("home")).content.decode()
 
 

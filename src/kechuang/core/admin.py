@@ -10,9 +10,11 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
 from django.db import models, transaction
 from django.forms import BaseInlineFormSet, ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core import audit
@@ -22,6 +24,7 @@ from kechuang.core.models import (
     Industry,
     IndustryCluster,
     Region,
+    SecurityEvent,
     TechField,
     User,
 )
@@ -139,8 +142,25 @@ class IndustryClusterAdmin(ReferenceAdmin):
     search_fields = ("name",)
 
 
+class PasswordSetByAdminForm(AdminPasswordChangeForm):
+    """A password an administrator chose is known to two: the user changes it at next login."""
+
+    def save(self, commit: bool = True) -> Any:
+        self.user.must_change_password = True
+        self.user.password_changed_at = timezone.now()
+        return super().save(commit=commit)
+
+
+class UserCreatedByAdminForm(AdminUserCreationForm):
+    def save(self, commit: bool = True) -> Any:
+        self.instance.must_change_password = True
+        return super().save(commit=commit)
+
+
 @admin.register(User)
 class UserAdmin(AuditedMixin, DjangoUserAdmin):
+    change_password_form = PasswordSetByAdminForm
+    add_form = UserCreatedByAdminForm
     audit_exclude = ("password", "last_login")
     list_display = (
         "username",
@@ -158,7 +178,9 @@ class UserAdmin(AuditedMixin, DjangoUserAdmin):
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         (_("角色与范围"), {"fields": ("role", "display_name", "city", "zone", "organization_id")}),
+        (_("账号安全"), {"fields": ("must_change_password", "password_changed_at")}),
     )
+    readonly_fields = ("password_changed_at",)
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
         (_("角色与范围"), {"fields": ("role", "display_name", "city", "zone", "organization_id")}),
@@ -172,6 +194,21 @@ class UserAdmin(AuditedMixin, DjangoUserAdmin):
         with transaction.atomic():
             self._delete(request, obj)
 
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        """The change itself is Django's; the trail records who set whose password."""
+        response: HttpResponse = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = User.objects.get(pk=id)
+            audit.security_event(
+                SecurityEvent.Kind.PASSWORD,
+                actor=request.user,
+                user=user,
+                address=request.META.get("REMOTE_ADDR", ""),
+                source=SOURCE,
+                data={"by_self": False},
+            )
+        return response
+
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
@@ -182,6 +219,27 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ("object_repr", "object_id", "batch", "actor__username")
     date_hierarchy = "at"
     list_select_related = ("actor", "content_type")
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """Logins, failures, lock-outs, password changes and downloads; read-only like the trail."""
+
+    list_display = ("at", "kind", "username", "actor", "address", "source")
+    list_filter = ("kind", "source")
+    search_fields = ("username", "address", "actor__username")
+    date_hierarchy = "at"
+    list_select_related = ("actor",)
     show_full_result_count = False
 
     def has_add_permission(self, request: HttpRequest) -> bool:

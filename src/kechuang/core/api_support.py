@@ -1,8 +1,10 @@
 """What every router of the REST API shares: authentication, errors, filtering, pages.
 
 Authentication: the Django session of the web site (with its CSRF token on writes), or
-HTTP Basic with the same username and password. Reads of public data also accept anonymous
-requests; the selectors then return only what is public.
+HTTP Basic with the same username and password. Failed Basic logins count towards the same
+lock-out as the site's (django-axes, `core/security.py`); accounts that must change their
+password or log in with a second factor are refused Basic. Reads of public data also accept
+anonymous requests; the selectors then return only what is public.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from ninja.security import SessionAuth
 from ninja.security.http import HttpBasicAuth
 from pydantic import Field, PlainSerializer, WithJsonSchema, create_model
 
+from kechuang.core.security import requires_second_factor
+
 # --- authentication -------------------------------------------------------------------------
 
 
@@ -39,6 +43,10 @@ class BasicAuth(HttpBasicAuth):
         user = authenticate(request, username=username, password=password)
         if user is None or not user.is_active:
             raise AuthenticationError(message=_("用户名或密码错误"))
+        if requires_second_factor(user) or (
+            settings.FORCE_PASSWORD_CHANGE and user.must_change_password
+        ):
+            raise AuthenticationError(message=_("该账号须先在网站完成密码修改或双因素验证"))
         request.user = user
         return user
 

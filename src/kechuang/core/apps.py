@@ -26,5 +26,9 @@ class CoreConfig(AppConfig):
         post_migrate.connect(
             restore_reference_data, sender=self, dispatch_uid="core.restore_reference_data"
         )
+        from kechuang.core import accounts, checks
+
+        accounts.connect_signals()
+        checks.register()
         # Each app's background job handlers (`<app>/tasks.py`, `@jobs.job(...)`).
         autodiscover_modules("tasks")

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
-from kechuang.core.models import AuditEntry
+from kechuang.core.models import AuditEntry, SecurityEvent
 
 Snapshot = dict[str, Any]
 
@@ -93,6 +93,29 @@ def record(
         return None
     e.save()
     return e
+
+
+def security_event(
+    kind: str,
+    *,
+    actor: Any = None,
+    user: Any = None,
+    username: str = "",
+    address: str = "",
+    source: str = "web",
+    data: Mapping[str, Any] | None = None,
+) -> SecurityEvent:
+    """Record a login, a failure, a lock-out, a credential change or a download."""
+    account = user_or_none(user)
+    return SecurityEvent.objects.create(
+        kind=kind,
+        actor=user_or_none(actor),
+        user=account,
+        username=(username or getattr(account, "username", ""))[:150],
+        address=address[:45],
+        source=source,
+        data={k: plain(v) for k, v in (data or {}).items()},
+    )
 
 
 def record_many(entries: Iterable[AuditEntry], batch_size: int = 5000) -> int:

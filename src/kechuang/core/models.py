@@ -169,6 +169,10 @@ class User(AbstractUser):
     # The organisation of an enterprise/institution/service/bank user. Kept as a
     # (kind, id) pair so that core does not depend on the registry app.
     organization_id = models.BigIntegerField(_("所属机构ID"), null=True, blank=True)
+    # Set on accounts whose password someone else chose (created or reset by an administrator,
+    # generated): the user chooses its own at the next login (core/security.py).
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("用户")
@@ -223,6 +227,58 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr}"
+
+
+class SecurityEvent(models.Model):
+    """The security side of the audit trail: logins, failures, lock-outs, credentials and
+    downloads of exported data — who (or which user name was tried), from where, when.
+    Kept apart from `AuditEntry`, whose rows are changes to records."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("登录")
+        LOGOUT = "logout", _("退出")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOCKOUT = "lockout", _("锁定")
+        UNLOCK = "unlock", _("解除锁定")
+        PASSWORD = "password", _("修改密码")
+        OTP_ENROLLED = "otp_enrolled", _("启用双因素认证")
+        OTP_VERIFIED = "otp_verified", _("双因素验证通过")
+        OTP_FAILED = "otp_failed", _("双因素验证失败")
+        DOWNLOAD = "download", _("下载导出文件")
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The account concerned (whose password, whose lock-out) and the name that was typed,
+    # which need not belong to any account.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("涉及账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    address = models.CharField(_("地址"), max_length=45, blank=True)
+    source = models.CharField(_("来源"), max_length=20, default="web")
+    data = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("安全日志")
+        verbose_name_plural = _("安全日志")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["username", "at"]), models.Index(fields=["kind", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.username}"
 
 
 class Holiday(models.Model):

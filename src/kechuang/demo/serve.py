@@ -39,6 +39,9 @@ def gunicorn_argv(port: int, workers: int = 2) -> list[str]:
         str(workers),
         "--access-logfile",
         "-",
+        # Drops gunicorn's Server header: the site does not announce its software.
+        "--config",
+        "python:kechuang.gunicorn_conf",
     ]
 
 

@@ -111,9 +111,12 @@ def create(seed: int) -> list[Login]:
                 "zone_id": login.zone_id,
                 "organization_id": login.organization_id,
                 "is_active": True,
-                "is_staff": login.role == Role.PROVINCE_ADMIN,
+                # The Django admin is for superusers only; no demo login is one.
+                "is_staff": False,
                 "is_superuser": False,
                 "password": password,
+                # The published password is good for the demo only (FORCE_PASSWORD_CHANGE).
+                "must_change_password": True,
             },
         )
     return logins

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kechuang.demo import builder, serve, users
@@ -38,6 +39,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO:
+            # A production install never gets the demo's users and published passwords.
+            raise CommandError(
+                "演示数据只在演示模式下生成:请设置环境变量 KECHUANG_DEMO=1(make run 已设置)。"
+            )
         if options["scale"] <= 0:
             raise CommandError("--scale must be positive")
         try:
@@ -66,6 +72,13 @@ class Command(BaseCommand):
             return
         url = f"http://127.0.0.1:{options['port']}/"
         self.stdout.write("")
+        if settings.SECRET_KEY == settings.DEFAULT_SECRET_KEY:
+            self.stdout.write(
+                self.style.WARNING(
+                    "演示模式:使用公开的演示密钥(SECRET_KEY)和公开的演示密码,仅供本机演示,"
+                    "切勿用于生产。"
+                )
+            )
         self.stdout.write(self.style.SUCCESS(f"演示系统: {url}  (Ctrl-C 停止)"))
         self.stdout.flush()
         serve.exec_gunicorn(options["port"])
