@@ -119,7 +119,7 @@ def load(long: pl.DataFrame) -> float:
 
 def _orm_frame(ids: list[int]) -> pl.DataFrame:
     """The same long frame, read the ORM way: model instances, yearly rows prefetched."""
-    from kechuang.programs.runs.frames import COUNTS, FLAGS, MONEY
+    from kechuang.programs.frames import COUNTS, FLAGS, MONEY
     from kechuang.registry.models import Enterprise
 
     rows: list[dict[str, Any]] = []
@@ -156,7 +156,7 @@ def main() -> None:
     old = _setup()
     from django.db import connection
 
-    from kechuang.programs.runs.frames import Selection, registry_frame
+    from kechuang.programs.frames import Selection, registry_frame
     from kechuang.programs.runs.services import run_evaluation
     from kechuang.rules import available
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from kechuang.core.models import Job
 from kechuang.core.roles import Role
 from kechuang.market.models import BidReview
-from kechuang.programs.runs import specs
+from kechuang.programs import specs
 from kechuang.programs.runs.models import EvaluationRun
 from kechuang.programs.runs.services import run_evaluation
 from kechuang.programs.techsme.models import Revocation

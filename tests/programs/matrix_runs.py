@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from kechuang.core.roles import Role
-from kechuang.programs.runs import specs
+from kechuang.programs import specs
 from kechuang.programs.runs.models import EvaluationRun
 from kechuang.programs.runs.services import run_evaluation
 from kechuang.programs.simulation.models import Simulation

@@ -20,14 +20,13 @@ from django.db.models import Max
 
 from kechuang.demo import evaluations
 from kechuang.demo.context import Context
-from kechuang.programs import deadlines
+from kechuang.programs import deadlines, specs
 from kechuang.programs.common import ApplicationEvent
 from kechuang.programs.gradient.models import (
     GradientApplication,
     GradientCall,
     GradientCertification,
 )
-from kechuang.programs.runs import specs
 
 GRADIENT_COLS = (
     "id",

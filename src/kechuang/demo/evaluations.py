@@ -18,8 +18,9 @@ from typing import Any
 from django.db import models
 
 from kechuang.demo.context import Context
+from kechuang.programs import specs
 from kechuang.programs.assessment import LANGUAGES
-from kechuang.programs.runs import results, specs
+from kechuang.programs.runs import results
 from kechuang.programs.runs import services as runs
 from kechuang.programs.runs.models import EvaluationResult, EvaluationRun
 from kechuang.rules import Spec, explain

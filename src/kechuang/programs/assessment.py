@@ -71,7 +71,7 @@ class Assessment:
 def spec_for(program: str, year: int) -> Spec:
     """The rules in force for `program` and `year`: the active published version, else the
     shipped file."""
-    from kechuang.programs.runs.specs import active_spec
+    from kechuang.programs.specs import active_spec
 
     try:
         return active_spec(program, year).spec
@@ -82,7 +82,7 @@ def spec_for(program: str, year: int) -> Spec:
 
 
 def rule_years(program: str) -> list[int]:
-    from kechuang.programs.runs.specs import catalogue
+    from kechuang.programs.specs import catalogue
 
     return catalogue().get(program, [])
 

@@ -12,7 +12,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from kechuang.core.models import HighTechZone, Region
-from kechuang.programs.runs.frames import Selection, registry_frame
+from kechuang.programs.frames import Selection, registry_frame
 from kechuang.registry.exporting import (
     ENTERPRISE_YEAR_COLUMNS,
     enterprise_years_of,
@@ -179,7 +179,7 @@ def test_reading_takes_the_same_number_of_queries_for_one_firm_or_many(
     "program", ["tech-sme", "gazelle", "unicorn", "eaglet", "innovation-points"]
 )
 def test_reading_only_what_a_spec_needs_evaluates_the_same(db, program):
-    from kechuang.programs.runs.frames import for_specs
+    from kechuang.programs.frames import for_specs
     from kechuang.rules import evaluate, load_program
 
     firms = province_firms()
@@ -208,7 +208,7 @@ def test_reading_only_what_a_spec_needs_evaluates_the_same(db, program):
 def test_reading_side_by_side_gives_the_frame_read_in_one_transaction():
     from django.db import transaction
 
-    from kechuang.programs.runs.frames import for_specs
+    from kechuang.programs.frames import for_specs
     from kechuang.rules import load_program
 
     firms = province_firms()

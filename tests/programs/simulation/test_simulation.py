@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from kechuang.core.models import AuditEntry
-from kechuang.programs.runs import specs
+from kechuang.programs import specs
 from kechuang.programs.runs.models import SpecVersion
 from kechuang.programs.simulation.models import Simulation
 from kechuang.programs.simulation.services import simulation_run, spec_publish

@@ -65,7 +65,7 @@ def test_figures_survive_the_json_round_trip():
 
 def test_a_published_rule_version_is_used(registered, enterprise, enterprise_user):
     from kechuang.programs.runs.models import SpecVersion
-    from kechuang.programs.runs.specs import digest, file_text, with_version
+    from kechuang.programs.specs import digest, file_text, with_version
     from tests.programs.conftest import assess
 
     text = with_version(file_text("tech-sme", 2023) or "", "tech-sme/2023.2")

@@ -5,29 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core import scoping
 from kechuang.core.forms import SubmissionKey
 from kechuang.core.models import Region
 from kechuang.core.roles import Role
-from kechuang.programs.runs import specs
-
-
-def spec_choices() -> list[tuple[str, str]]:
-    """`program:year` of every program and year with rules, newest year first."""
-    lang = "en" if (get_language() or "").startswith("en") else "zh-hans"
-    out = []
-    for program, years in specs.catalogue().items():
-        title = specs.program_title(program, lang)
-        out += [(f"{program}:{y}", f"{title} {y}") for y in reversed(years)]
-    return out
-
-
-def split(value: str) -> tuple[str, int]:
-    program, _sep, year = value.rpartition(":")
-    return program, int(year)
+from kechuang.programs.specs import spec_choices
 
 
 class RunForm(forms.Form):

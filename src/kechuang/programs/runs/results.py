@@ -22,7 +22,7 @@ import polars as pl
 from django.db import connection, transaction
 
 from kechuang.core.side_by_side import side_by_side
-from kechuang.programs.runs.frames import logged
+from kechuang.programs.frames import logged
 from kechuang.programs.runs.models import (
     EvaluationResult,
     EvaluationRun,

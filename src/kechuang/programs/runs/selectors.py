@@ -13,7 +13,8 @@ from typing import Any
 from django.db.models import F, QuerySet
 
 from kechuang.core import scoping
-from kechuang.programs.runs import results, specs
+from kechuang.programs import specs
+from kechuang.programs.runs import results
 from kechuang.programs.runs.models import EvaluationResult, EvaluationRun
 from kechuang.registry.models import Enterprise
 from kechuang.rules import explain

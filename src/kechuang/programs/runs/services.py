@@ -28,9 +28,10 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.core import audit, jobs, scoping
 from kechuang.core.models import AuditEntry, Job, Region
 from kechuang.core.roles import Role
+from kechuang.programs import specs
+from kechuang.programs.frames import Selection, for_specs, registry_frame
 from kechuang.programs.points.models import PointsPilotZone
-from kechuang.programs.runs import results, specs
-from kechuang.programs.runs.frames import Selection, for_specs, registry_frame
+from kechuang.programs.runs import results
 from kechuang.programs.runs.models import EvaluationResult, EvaluationRun
 from kechuang.rules import Spec, SpecError, evaluate, load_spec
 

@@ -20,9 +20,9 @@ from kechuang.programs.pages import lang, own_enterprise
 from kechuang.programs.runs import selectors as sel
 from kechuang.programs.runs import services as service
 from kechuang.programs.runs.filters import ResultFilter
-from kechuang.programs.runs.forms import RunForm, split
+from kechuang.programs.runs.forms import RunForm
 from kechuang.programs.runs.models import codes_by_position
-from kechuang.programs.runs.specs import program_title
+from kechuang.programs.specs import program_title, split
 from kechuang.registry.exporting import FORMATS, ExportColumn, Format, export_queryset, yes_no
 
 PAGE_SIZE = 50

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.programs.runs.forms import spec_choices
+from kechuang.programs.specs import spec_choices
 
 
 class SimulationForm(forms.Form):

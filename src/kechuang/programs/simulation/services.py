@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.core import audit, scoping
 from kechuang.core.models import AuditEntry, Industry, Region
 from kechuang.core.roles import Role
-from kechuang.programs.runs import specs
-from kechuang.programs.runs.frames import for_specs, registry_frame
+from kechuang.programs import specs
+from kechuang.programs.frames import for_specs, registry_frame
 from kechuang.programs.runs.models import SpecVersion
 from kechuang.programs.simulation.models import Simulation
 from kechuang.rules import SpecError, simulate

@@ -13,12 +13,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from kechuang.programs import specs
 from kechuang.programs.pages import lang
-from kechuang.programs.runs import specs
-from kechuang.programs.runs.forms import split
 from kechuang.programs.simulation import selectors as sel
 from kechuang.programs.simulation import services as service
 from kechuang.programs.simulation.forms import PublishForm, SimulationForm
+from kechuang.programs.specs import split
 from kechuang.rules import SpecError
 
 

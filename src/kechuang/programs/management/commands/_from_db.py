@@ -51,7 +51,7 @@ def evaluate_registry(command: BaseCommand, program: str, year: int | None, opti
         raise CommandError(f"{options['user']} may not run this evaluation") from exc
     run = outcome.run
     if outcome.result is not None:
-        from kechuang.programs.runs import specs
+        from kechuang.programs import specs
 
         write_output(
             outcome.result, specs.load_text(run.spec_text), options["output"] or sys.stdout

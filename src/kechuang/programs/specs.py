@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils.translation import get_language
+
 from kechuang.programs.runs.models import SpecVersion
 from kechuang.rules import Spec, SpecError, available, load_spec, spec_path
 
@@ -110,3 +112,21 @@ def with_version(text: str, version: str) -> str:
 def spec_error_text(exc: SpecError) -> str:
     """A SpecError without the temporary file name of a text spec."""
     return f"{exc.where}: {exc.problem}"
+
+
+# --- the choice of program and year, for the run and simulation forms ---------------------
+
+
+def spec_choices() -> list[tuple[str, str]]:
+    """`program:year` of every program and year with rules, newest year first."""
+    lang = "en" if (get_language() or "").startswith("en") else "zh-hans"
+    out = []
+    for program, years in catalogue().items():
+        title = program_title(program, lang)
+        out += [(f"{program}:{y}", f"{title} {y}") for y in reversed(years)]
+    return out
+
+
+def split(value: str) -> tuple[str, int]:
+    program, _sep, year = value.rpartition(":")
+    return program, int(year)
