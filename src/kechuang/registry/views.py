@@ -56,7 +56,6 @@ def object_list(request: HttpRequest, kind: Kind) -> HttpResponse:
     if not rows.ordered:  # an aggregate (a bank's branch count) drops the default order
         rows = rows.order_by(*(kind.model._meta.ordering or ["pk"]))
     page = _page(rows, request.GET.get("page"))
-    paginator = page.paginator
     htmx = getattr(request, "htmx", None)
     # A filter change or a click on a heading or page number asks for the table only.
     partial = htmx is not None and bool(htmx) and not htmx.boosted
@@ -64,7 +63,6 @@ def object_list(request: HttpRequest, kind: Kind) -> HttpResponse:
         "kind": kind,
         "filter": filterset,
         "page": page,
-        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "partial": partial,
         "columns": kind.columns,
         "ordering": request.GET.get("ordering", ""),

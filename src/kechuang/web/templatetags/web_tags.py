@@ -76,6 +76,13 @@ def page_url(context: template.Context, number: int) -> str:
     return request.path + _query(request, page=str(number))
 
 
+@register.simple_tag
+def page_numbers(page: Any) -> list[Any]:
+    """The page numbers a pager shows: the ends and two on each side of this page, with the
+    paginator's ellipsis between."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
 @register.simple_tag(takes_context=True)
 def current_query(context: template.Context, **extra: str) -> str:
     """The filters of the current list without its page (for an export link), plus `extra`."""
