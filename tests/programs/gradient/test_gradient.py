@@ -350,3 +350,37 @@ def test_only_the_province_files(request, in_notice, who):
             application=app,
             on=batch.ends_on + dt.timedelta(days=1),
         )
+
+
+def test_the_city_recommends_the_ticked_applications_of_its_queue(
+    applied, city_admin, province_admin
+):
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    call = gradient.call_create(
+        actor=province_admin,
+        program="eaglet",
+        year=today.year,
+        opens_on=today - dt.timedelta(days=30),
+        deadline=today,
+    )
+    firm = EnterpriseFactory(city_id=applied.enterprise.city_id)
+    owner = UserFactory(role=Role.ENTERPRISE, organization_id=firm.pk)
+    fresh = gradient.apply(actor=owner, call=call, enterprise=firm, statement="成长迅速", on=today)
+    c = Client()
+    c.force_login(city_admin)
+    queue = reverse("programs:recommendation_queue")
+    page = c.get(queue).content.decode()
+    assert 'id="bulk-form"' in page and f'name="ids" value="{fresh.pk}"' in page
+    bulk = reverse("programs:recommendation_bulk")
+    said = c.post(bulk, {"action": "recommend", "ids": [fresh.pk, applied.pk]}, follow=True)
+    messages = [str(m) for m in said.context["messages"]]
+    fresh.refresh_from_db()
+    applied.refresh_from_db()
+    assert (fresh.status, applied.status) == (S.RECOMMENDED, S.APPLIED)
+    assert kinds(fresh)[-1] == "recommended"
+    assert messages[0] == "已推荐 1 项"
+    assert "推荐截止日期2023-07-05已过" in messages[1]

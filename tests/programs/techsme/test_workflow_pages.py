@@ -102,3 +102,34 @@ def test_the_api_lists_the_callers_actions(enterprise, enterprise_user, province
     gradient = GradientApplicationFactory(status="in_notice")
     detail = login(province_admin).get(f"{API}/gradient/applications/{gradient.pk}").json()
     assert [a["name"] for a in detail["actions"]] == ["file"]
+
+
+def test_the_review_queue_decides_the_ticked_applications_at_once(
+    submitted, province_admin, city_admin
+):
+    other = TechSMEApplicationFactory(status=TechSMEApplication.Status.SUBMITTED)
+    queue = reverse("programs:review_queue")
+    c = login(province_admin)
+    page = c.get(queue).content.decode()
+    assert 'id="bulk-form"' in page and f'name="ids" value="{submitted.pk}"' in page
+    assert 'value="return"' in page and 'value="pass"' in page
+    bulk = reverse("programs:review_bulk")
+    said = c.post(bulk, {"action": "return", "ids": [submitted.pk]}, follow=True)
+    assert "请填写理由" in said.content.decode()
+    response = c.post(
+        bulk, {"action": "pass", "ids": [submitted.pk, other.pk], "next": queue + "?page=1"}
+    )
+    assert response["Location"] == queue + "?page=1"
+    submitted.refresh_from_db()
+    other.refresh_from_db()
+    assert submitted.status == TechSMEApplication.Status.PASSED_REVIEW
+    assert other.status == TechSMEApplication.Status.PASSED_REVIEW
+    # A city bureau sees the queue of its city but does not decide: no form, and a post
+    # is refused row by row, changing nothing.
+    assert 'id="bulk-form"' not in login(city_admin).get(queue).content.decode()
+    third = TechSMEApplicationFactory(
+        status=TechSMEApplication.Status.SUBMITTED, enterprise=submitted.enterprise, year=2022
+    )
+    login(city_admin).post(bulk, {"action": "pass", "ids": [third.pk]})
+    third.refresh_from_db()
+    assert third.status == TechSMEApplication.Status.SUBMITTED

@@ -11,6 +11,11 @@ urlpatterns = [
     path("gradient/", views.gradient_list, name="gradient_list"),
     path("gradient/apply", views.apply, name="gradient_apply"),
     path("gradient/recommendations/", views.recommendation_queue, name="recommendation_queue"),
+    path(
+        "gradient/recommendations/bulk",
+        views.recommendation_bulk,
+        name="recommendation_bulk",
+    ),
     path("gradient/calls/", views.gradient_call_list, name="gradient_call_list"),
     path("gradient/calls/new", views.call_create, name="call_create"),
     path("gradient/certified/", views.certification_list, name="certification_list"),

@@ -9,11 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kechuang.core.http import act, action_view, paginate
+from kechuang.core.http import act, action_view, bulk_context, bulk_view, paginate
 from kechuang.core.roles import Role
 from kechuang.core.scoping import role_of
 from kechuang.programs.common import events
@@ -103,11 +104,14 @@ def gradient_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def recommendation_queue(request: HttpRequest) -> HttpResponse:
-    rows = selectors.recommendation_queue(user=request.user)
+    page = paginate(request, selectors.recommendation_queue(user=request.user))
+    bulk = bulk_context(
+        GRADIENT, request.user, page, RECOMMENDATIONS, reverse("programs:recommendation_bulk")
+    )
     return render(
         request,
         "programs/gradient/gradient_list.html",
-        {"page": paginate(request, rows), "title": _("待推荐的申报"), "queue": True},
+        {"page": page, "title": _("待推荐的申报"), "queue": True, "bulk": bulk},
     )
 
 
@@ -206,6 +210,17 @@ def _recommend(yes: bool) -> Any:
 
 
 # `<pk>/act/<action>`: the buttons of the application's page.
+RECOMMENDATIONS = ("recommend", "not_recommend")
+
+# `recommendations/bulk`: one recommendation on the ticked applications of the queue.
+recommendation_bulk = bulk_view(
+    GRADIENT,
+    rows=lambda request: selectors.recommendation_queue(user=request.user),
+    names=RECOMMENDATIONS,
+    back="programs:recommendation_queue",
+    perform={"recommend": _recommend(True), "not_recommend": _recommend(False)},
+)
+
 act_view = action_view(
     GRADIENT,
     load=loader(selectors.gradient_list),

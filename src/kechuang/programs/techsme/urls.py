@@ -13,6 +13,7 @@ urlpatterns = [
     path("techsme/assess", views.assess, name="techsme_assess"),
     path("techsme/assess/preview", views.preview, name="techsme_preview"),
     path("techsme/review/", views.review_queue, name="review_queue"),
+    path("techsme/review/bulk", views.review_bulk, name="review_bulk"),
     path("techsme/<int:pk>/", views.application_detail, name="techsme_detail"),
     path("techsme/<int:pk>/submit", views.submit, name="techsme_submit"),
     path("techsme/<int:pk>/review", views.review, name="techsme_review"),

@@ -11,11 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kechuang.core.http import act, action_view, paginate
+from kechuang.core.http import act, action_view, bulk_context, bulk_view, paginate
 from kechuang.core.roles import Role
 from kechuang.core.scoping import role_of
 from kechuang.programs import assessment
@@ -63,15 +64,26 @@ def application_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+REVIEW_DECISIONS = ("pass", "return", "reject")
+
+
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.review_queue(user=request.user))
     return render(
         request,
         "programs/techsme/application_list.html",
         {
-            "page": paginate(request, selectors.review_queue(user=request.user)),
+            "page": page,
             "queue": True,
             "title": _("形式审查"),
+            "bulk": bulk_context(
+                TECH_SME,
+                request.user,
+                page,
+                REVIEW_DECISIONS,
+                reverse("programs:review_bulk"),
+            ),
         },
     )
 
@@ -264,6 +276,16 @@ act_view = action_view(
             "admit": lambda r, app, _reason: services.admit(actor=r.user, application=app),
         },
     ),
+)
+
+
+# `review/bulk`: one decision on the ticked applications of the review queue.
+review_bulk = bulk_view(
+    TECH_SME,
+    rows=lambda request: selectors.review_queue(user=request.user),
+    names=REVIEW_DECISIONS,
+    back="programs:review_queue",
+    perform={name: _review(name) for name in REVIEW_DECISIONS},
 )
 
 
