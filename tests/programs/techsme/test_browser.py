@@ -7,7 +7,7 @@ import datetime as dt
 from kechuang.core.roles import Role
 from kechuang.programs.techsme.models import EvaluationRegistration, TechSMEApplication
 from tests.browser import MARKS
-from tests.factories import EnterpriseFactory, UserFactory
+from tests.factories import EnterpriseFactory, TechSMEApplicationFactory, UserFactory
 
 pytestmark = MARKS
 
@@ -48,3 +48,40 @@ def test_score_and_reasons_follow_the_figures_as_typed(page, live_server):
     expect(page.locator("#status")).to_have_text("自评中")
     app = TechSMEApplication.objects.get()
     assert (app.score, app.verdict) == (82, "pass")
+
+
+def test_the_review_queue_decides_the_ticked_rows_after_asking(page, live_server):
+    import os
+
+    from playwright.sync_api import expect
+
+    UserFactory(username="province", role=Role.PROVINCE_ADMIN)
+    apps = [TechSMEApplicationFactory(status=TechSMEApplication.Status.SUBMITTED) for _ in range(3)]
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "province")
+    page.fill("#id_password", "pass12345")
+    page.click("form[action='/login/'] button[type=submit]")
+    page.goto(f"{live_server.url}/programs/techsme/review/")
+    expect(page.locator("[data-bulk-count]")).to_have_text("已选 0 项")
+    page.check("input[data-check-all]")
+    expect(page.locator("[data-bulk-count]")).to_have_text("已选 3 项")
+    page.uncheck(f"input[name=ids][value='{apps[2].pk}']")
+    expect(page.locator("[data-bulk-count]")).to_have_text("已选 2 项")
+    if os.environ.get("KECHUANG_SHOTS"):
+        page.screenshot(path=os.path.join(os.environ["KECHUANG_SHOTS"], "review-bulk.png"))
+    asked: list[str] = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.click("#bulk-form button[value=reject]")  # asked first; dismissed, nothing is sent
+    assert (
+        TechSMEApplication.objects.filter(status=TechSMEApplication.Status.SUBMITTED).count() == 3
+    )
+    page.fill("#bulk-form input[name=reason]", "材料不全")
+    page.once("dialog", lambda d: (asked.append(d.message), d.accept()))
+    page.click("#bulk-form button[value=reject]")
+    expect(page.locator(".messages")).to_contain_text("已审查不通过 2 项")
+    if os.environ.get("KECHUANG_SHOTS"):
+        page.screenshot(path=os.path.join(os.environ["KECHUANG_SHOTS"], "review-bulk-done.png"))
+    statuses = [TechSMEApplication.objects.get(pk=a.pk).status for a in apps]
+    assert statuses[:2] == [TechSMEApplication.Status.REJECTED] * 2
+    assert statuses[2] == TechSMEApplication.Status.SUBMITTED
+    assert asked and "确定" in asked[-1]
