@@ -23,6 +23,8 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.REQUIRE_ADMIN_2FA = False
     settings.FORCE_PASSWORD_CHANGE = False
+    # The suite calls the API far faster than any client may: limits are tested on their own.
+    settings.API_RATE_USER = settings.API_RATE_ANON = ""
 
 
 @pytest.fixture(autouse=True)

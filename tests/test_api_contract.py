@@ -3,8 +3,6 @@ error, and every answer is one the document declares, in the declared shape."""
 
 from __future__ import annotations
 
-import base64
-
 import pytest
 import schemathesis
 from django.core import signals
@@ -19,6 +17,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from kechuang.core import apikeys
 from tests.factories import UserFactory
 from tests.role_matrix_world import build_world
 
@@ -50,8 +49,8 @@ def keep_test_connection():
 def basic_auth(db, settings) -> str:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     build_world()
-    UserFactory(username="contract-province", role="province_admin")
-    return "Basic " + base64.b64encode(b"contract-province:pass12345").decode()
+    user = UserFactory(username="contract-province", role="province_admin")
+    return "Bearer " + apikeys.issue(actor=user, name="contract", access="write")[1]
 
 
 @pytest.mark.slow

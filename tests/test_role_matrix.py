@@ -204,6 +204,7 @@ PAGES: dict[str, Spec] = {
     "account:otp_setup": LoggedIn(),
     "account:otp_verify": LoggedIn(),
     "account:lockouts": CreateOf(PROVINCE),
+    "account:keys": LoggedIn(),
     "api:openapi-json": Open(),
     "api:openapi-view": Open(),
     "api:api-root": Open(404),
@@ -373,6 +374,7 @@ SKIP = {
     "set_language": "switches the language by POST and redirects back; not a page",
     "core:job_download": "a job's file, for its owner and scope: tests/core/test_exports.py",
     "core:job_retry": "a POST on a failed job, by its owner and scope: tests/core/test_exports.py",
+    "account:key_revoke": "a POST on a key of one's own organisation: tests/core/test_api_keys.py",
     "core:job_cancel": "a POST on a job that has not ended, by its owner or an administration "
     "of its scope: tests/core/test_jobs.py",
 }

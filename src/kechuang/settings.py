@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kechuang.core.idempotency.IdempotencyMiddleware",
     "kechuang.core.security.SessionLimitsMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "kechuang.core.security.AccountGateMiddleware",
@@ -250,3 +251,10 @@ LOGGING = {
         "kechuang.imports": {"level": LOG_LEVEL},
     },
 }
+
+# --- machine clients of the API (core/apikeys.py, core/throttles.py, core/idempotency.py) ---
+API_KEY_DAYS = env.int("API_KEY_DAYS", default=365)  # validity of a new key, by default
+API_KEY_MAX_DAYS = env.int("API_KEY_MAX_DAYS", default=730)
+API_RATE_USER = env.str("API_RATE_USER", default="1200/m")  # per account; empty: no limit
+API_RATE_ANON = env.str("API_RATE_ANON", default="120/m")  # per address
+IDEMPOTENCY_HOURS = env.int("IDEMPOTENCY_HOURS", default=24)

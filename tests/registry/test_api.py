@@ -180,7 +180,7 @@ def test_invalid_enterprise_is_422_with_chinese_field_messages(world):
     assert not AuditEntry.objects.exists()
 
 
-def test_anonymous_writes_are_401_and_bad_basic_credentials_too(world):
+def test_anonymous_writes_are_401_and_basic_credentials_too(world):
     response = Client().post(
         f"{API}/enterprises", _enterprise_body(), content_type="application/json"
     )
@@ -189,16 +189,19 @@ def test_anonymous_writes_are_401_and_bad_basic_credentials_too(world):
     assert Client().get(f"{API}/banks", HTTP_AUTHORIZATION=wrong).status_code == 401
 
 
-def test_http_basic_authenticates_without_csrf(world):
-    UserFactory(username="sy", role=Role.CITY_ADMIN, city_id="210100")
-    basic = "Basic " + base64.b64encode(b"sy:pass12345").decode()
+def test_an_api_key_authenticates_without_csrf(world):
+    from kechuang.core import apikeys
+
+    sy = UserFactory(username="sy", role=Role.CITY_ADMIN, city_id="210100")
+    _key, token = apikeys.issue(actor=sy, name="市局系统", access="write")
+    bearer = f"Bearer {token}"
     client = Client(enforce_csrf_checks=True)
-    assert len(names(client.get(f"{API}/enterprises", HTTP_AUTHORIZATION=basic))) == 2
+    assert len(names(client.get(f"{API}/enterprises", HTTP_AUTHORIZATION=bearer))) == 2
     response = client.patch(
         f"{API}/enterprises/{world['shenyang'].pk}",
         {"phone": "024-1"},
         content_type="application/json",
-        HTTP_AUTHORIZATION=basic,
+        HTTP_AUTHORIZATION=bearer,
     )
     assert response.status_code == 200
 

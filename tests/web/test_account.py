@@ -176,14 +176,16 @@ def test_a_province_admin_must_enrol_and_use_a_second_factor(client, settings):
     assert {"otp_enrolled", "otp_failed", "otp_verified"} <= kinds
 
 
-def test_a_province_admin_cannot_skip_the_second_factor_with_basic_auth(client, settings):
+def test_a_province_admin_cannot_skip_the_second_factor_with_a_password_on_the_api(
+    client, settings
+):
     import base64
 
     settings.REQUIRE_ADMIN_2FA = True
     UserFactory(username="province", role=Role.PROVINCE_ADMIN)
     token = base64.b64encode(f"province:{OLD}".encode()).decode()
     response = client.get("/api/v1/jobs", HTTP_AUTHORIZATION=f"Basic {token}")
-    assert response.status_code == 401
+    assert response.status_code == 401 and "API 密钥" in response.json()["detail"]
 
 
 def test_the_second_factor_is_optional_for_other_roles(client, settings):

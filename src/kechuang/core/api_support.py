@@ -1,10 +1,10 @@
 """What every router of the REST API shares: authentication, errors, filtering, pages.
 
-Authentication: the Django session of the web site (with its CSRF token on writes), or
-HTTP Basic with the same username and password. Failed Basic logins count towards the same
-lock-out as the site's (django-axes, `core/security.py`); accounts that must change their
-password or log in with a second factor are refused Basic. Reads of public data also accept
-anonymous requests; the selectors then return only what is public.
+Authentication: an API key (`Authorization: Bearer kc_…`, core/apikeys.py) for machine
+clients, or the Django session of the web site (with its CSRF token on writes). A username
+and password (HTTP Basic) are refused. Reads of public data also accept anonymous requests;
+the selectors then return only what is public. Requests are throttled (429 with Retry-After)
+and a POST may carry an `Idempotency-Key` (core/idempotency.py).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from typing import Annotated, Any, Literal
 
 import django_filters as df
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -25,28 +24,40 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Path, Query, Schema
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import SessionAuth
-from ninja.security.http import HttpBasicAuth
+from ninja.security import HttpBearer, SessionAuth
 from pydantic import Field, PlainSerializer, WithJsonSchema, create_model
 
-from kechuang.core.security import requires_second_factor
+from kechuang.core import apikeys
 
 # --- authentication -------------------------------------------------------------------------
 
 
-class BasicAuth(HttpBasicAuth):
-    """HTTP Basic with a site account. Wrong credentials are refused, never read as anonymous."""
+class RefuseBasic:
+    """A username and password are not accepted by the API: a person's password is checked
+    with a deliberately slow hash, and machines have keys. Refused outright, never read as
+    an anonymous request."""
 
-    def authenticate(self, request: HttpRequest, username: str, password: str) -> Any:
-        user = authenticate(request, username=username, password=password)
-        if user is None or not user.is_active:
-            raise AuthenticationError(message=_("用户名或密码错误"))
-        if requires_second_factor(user) or (
-            settings.FORCE_PASSWORD_CHANGE and user.must_change_password
-        ):
-            raise AuthenticationError(message=_("该账号须先在网站完成密码修改或双因素验证"))
+    def __call__(self, request: HttpRequest) -> Any:
+        header = request.headers.get("Authorization", "")
+        if header[:6].lower() == "basic ":
+            raise AuthenticationError(message=_("接口不接受用户名和密码,请使用 API 密钥"))
+        return None
+
+
+class KeyAuth(HttpBearer):
+    """`Authorization: Bearer kc_…`: the account the key was issued to, within its access."""
+
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = apikeys.user_for(token)
+        if found is None:
+            raise AuthenticationError(message=_("API 密钥无效、已过期或已吊销"))
+        user, key = found
+        if key.access == key.Access.READ and request.method not in ("GET", "HEAD", "OPTIONS"):
+            raise PermissionDenied(_("只读密钥不能修改数据"))
         request.user = user
         return user
 
@@ -56,8 +67,8 @@ def anonymous(request: HttpRequest) -> AnonymousUser:
     return AnonymousUser()
 
 
-# Basic comes first: the session check rejects a write without a CSRF token outright.
-LOGIN_REQUIRED: list[Callable[..., Any]] = [BasicAuth(), SessionAuth()]
+# Keys come first: the session check rejects a write without a CSRF token outright.
+LOGIN_REQUIRED: list[Callable[..., Any]] = [RefuseBasic(), KeyAuth(), SessionAuth()]
 PUBLIC_READ: list[Callable[..., Any]] = [*LOGIN_REQUIRED, anonymous]
 # OpenAPI: an empty requirement marks the credentials as optional.
 PUBLIC_READ_EXTRA: dict[str, Any] = {"security": [{}]}
@@ -129,6 +140,7 @@ ERRORS: dict[int, type[Schema]] = {
     403: Error,
     404: Error,
     422: ValidationErrors,
+    429: Error,
 }
 
 
@@ -160,7 +172,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
         detail = _errors_of(exc, ("body", "payload"))
         return api.create_response(request, {"detail": detail}, status=422)
 
+    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        return api.create_response(request, {"detail": _("请求过于频繁,请稍后再试")}, status=429)
+
     handlers: list[tuple[type[Exception], Any]] = [
+        (Throttled, throttled),
         (PermissionDenied, denied),
         (ObjectDoesNotExist, missing),
         (Http404, missing),

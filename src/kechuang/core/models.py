@@ -307,3 +307,4 @@ class Holiday(models.Model):
 # Connects the signals that keep the working-day cache in step with the Holiday table.
 from kechuang.core import calendar as _calendar  # noqa: E402, F401
 from kechuang.core.models_jobs import Job  # noqa: E402, F401
+from kechuang.core.models_keys import ApiKey, IdempotentRequest  # noqa: E402, F401

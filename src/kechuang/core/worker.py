@@ -19,7 +19,7 @@ from types import FrameType
 from django.conf import settings
 from django.db import close_old_connections, connection, connections
 
-from kechuang.core import jobs, uploads
+from kechuang.core import idempotency, jobs, uploads
 
 log = logging.getLogger("kechuang.jobs")
 
@@ -60,6 +60,7 @@ class Worker:
             if time.monotonic() - swept_at >= self.sweep_every:
                 jobs.sweep(me=self.id)
                 uploads.sweep_stored()
+                idempotency.sweep()
                 swept_at = time.monotonic()
             row = jobs.claim(self.id)
             if row is None:

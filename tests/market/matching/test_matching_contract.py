@@ -3,8 +3,6 @@ error, and every answer is one the document declares, in the declared shape."""
 
 from __future__ import annotations
 
-import base64
-
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -19,6 +17,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from kechuang.core import apikeys
 from tests.factories import AchievementFactory, TechDemandFactory, UserFactory
 from tests.role_matrix_world import build_world
 
@@ -52,8 +51,8 @@ def basic_auth(db, settings, wsgi_keeps_the_test_connection) -> str:
     for n in range(1, 6):
         AchievementFactory(title=f"硅碳负极{n}", abstract="体积膨胀", field_id="05")
         TechDemandFactory(title=f"负极需求{n}", problem="硅碳负极", field_id="05")
-    UserFactory(username="contract-province", role="province_admin")
-    return "Basic " + base64.b64encode(b"contract-province:pass12345").decode()
+    user = UserFactory(username="contract-province", role="province_admin")
+    return "Bearer " + apikeys.issue(actor=user, name="contract", access="write")[1]
 
 
 @pytest.mark.slow

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kechuang.web.account import views
+from kechuang.web.account import keys, views
 
 app_name = "account"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("two-factor/setup/", views.otp_setup, name="otp_setup"),
     path("two-factor/verify/", views.otp_verify, name="otp_verify"),
     path("lockouts/", views.lockouts, name="lockouts"),
+    path("keys/", keys.key_list, name="keys"),
+    path("keys/<int:pk>/revoke", keys.key_revoke, name="key_revoke"),
 ]
