@@ -461,6 +461,9 @@ API_OPERATIONS: dict[str, Spec] = {
     "core_jobs_job_detail": DetailOf(BGJOB, login=True),
     "core_jobs_job_retry": EditOf(BGJOB, allowed=403),
     "core_jobs_job_cancel": EditOf(BGJOB),
+    # The world's jobs are queued, with no file yet: 404 to all (whoever sees the job or not);
+    # a file's download with a key is tested in tests/core/test_api_keys.py.
+    "core_jobs_job_file": EditOf(BGJOB, allowed=404),
     "programs_runs_run_create": CreateOf(
         REGISTRARS, body=lambda n: {"program": "tech-sme", "year": 2023}
     ),

@@ -127,3 +127,18 @@ def test_a_retried_post_is_answered_once(province_admin):
     assert IdempotentRequest.objects.count() == 1
     IdempotentRequest.objects.update(created_at=timezone.now() - dt.timedelta(days=2))
     assert idempotency.sweep() == 1
+
+
+def test_a_machine_client_downloads_a_jobs_file_with_its_key(province_admin, city_admin):
+    from kechuang.core import jobs
+
+    job = Job.objects.create(kind="core.selftest", created_by=province_admin, scope="province")
+    jobs.save_result(job, "名单.csv", "名称\n甲\n".encode())
+    _key, token = apikeys.issue(actor=province_admin, name="k")
+    listed = Client().get(f"{JOBS}/{job.pk}", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert listed["download_url"] == f"{JOBS}/{job.pk}/file"
+    response = Client().get(listed["download_url"], HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == "名称\n甲\n".encode()
+    _key, city_token = apikeys.issue(actor=city_admin, name="k")
+    assert get(city_token, f"{JOBS}/{job.pk}/file") == 404  # not the city's job

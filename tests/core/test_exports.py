@@ -113,7 +113,8 @@ def test_the_jobs_api_lists_shows_and_retries(client, province_admin, city_admin
     assert again.status_code == 201
     body = again.json()
     assert body["retry_of_id"] == row.pk and body["status"] == "succeeded"
-    assert body["download_url"] == reverse("core:job_download", args=[body["id"]])
+    assert body["download_url"] == f"/api/v1/jobs/{body['id']}/file"
+    assert client.get(body["download_url"]).status_code == 200
 
 
 def test_no_tabular_file_is_written_outside_the_shared_writer():

@@ -1,6 +1,6 @@
 """Background jobs in the REST API (`/api/v1/jobs/`): the caller's visible jobs (its own and
-its scope's; the province all), one job's progress, and the retry of a failed one. A job's
-file is downloaded from `download_url` with the same session or HTTP Basic login."""
+its scope's; the province all), one job's progress, its cancellation, the retry of a failed
+one, and its file (`download_url`, with the same API key or session)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,22 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema
 from ninja.responses import Status
 
 from kechuang.core import jobs
-from kechuang.core.api_support import Limit, Offset, actor, login_required, page, page_schema
+from kechuang.core.api_support import (
+    ERRORS,
+    LOGIN_REQUIRED,
+    Limit,
+    Offset,
+    actor,
+    login_required,
+    page,
+    page_schema,
+)
 from kechuang.core.api_support import path_id as _path_id
 from kechuang.core.models import Job
 
@@ -40,7 +49,7 @@ class JobOut(Schema):
 
     @staticmethod
     def resolve_download_url(obj: Job) -> str | None:
-        return reverse("core:job_download", args=[obj.pk]) if obj.result else None
+        return reverse("api:job_file", kwargs={"job_id": obj.pk}) if obj.result else None
 
 
 JobPage = page_schema(JobOut)
@@ -81,3 +90,25 @@ def job_cancel(request: HttpRequest, job_id: int = _path_id("任务ID")) -> Any:
     jobs.cancel(row, actor(request))
     row.refresh_from_db()
     return row
+
+
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+FILE_RESPONSE = {
+    "responses": {
+        200: {"description": "任务生成的文件", "content": {"application/octet-stream": BINARY}}
+    }
+}
+
+
+@router.get(
+    "/jobs/{job_id}/file",
+    response={code: schema for code, schema in ERRORS.items() if code != 200},
+    auth=LOGIN_REQUIRED,
+    summary="下载任务生成的文件",
+    openapi_extra=FILE_RESPONSE,
+)
+def job_file(request: HttpRequest, job_id: int = _path_id("任务ID")) -> Any:
+    row = jobs.visible(actor(request)).get(pk=job_id)
+    if not row.result:
+        raise Http404
+    return FileResponse(row.result.open("rb"), as_attachment=True, filename=row.result_name)
