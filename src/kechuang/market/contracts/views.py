@@ -102,7 +102,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def contract_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk)
-    if contract.status != TechContract.Status.REGISTERED:
+    if not contract.is_registered:
         raise Http404
     return render(
         request,
