@@ -20,3 +20,13 @@ def test_no_status_string_in_market_templates():
         if STATUS_TEST.search(line)
     ]
     assert not found, found
+
+
+def test_no_javascript_urls_in_market_templates():
+    # The CSP refuses javascript: URLs; `href="#" data-back` goes back instead.
+    found = [
+        str(path.relative_to(TEMPLATES))
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        if "javascript:" in path.read_text(encoding="utf-8")
+    ]
+    assert not found, found
