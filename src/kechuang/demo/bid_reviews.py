@@ -127,6 +127,7 @@ def generate(ctx: Context) -> None:
                         score,
                         opinion,
                         on,
+                        BidReview.Status.ASSIGNED if on is None else BidReview.Status.REVIEWED,
                         assigned[expert_id],
                         given,
                     )
@@ -158,6 +159,7 @@ def generate(ctx: Context) -> None:
             "score",
             "opinion",
             "reviewed_on",
+            "status",
             "created_at",
             "updated_at",
         ),

@@ -4,7 +4,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 # Sub-domains whose `workflow.py` declares transitions (DESIGN.md §3).
-WORKFLOWS = ("contracts", "challenges", "projects")
+WORKFLOWS = ("contracts", "catalogue", "challenges", "projects")
 
 
 class MarketConfig(AppConfig):

@@ -13,7 +13,13 @@ from kechuang.market.activities.models import (
     TrainingAttendance,
     TrainingSession,
 )
-from kechuang.market.catalogue.models import Achievement, AchievementTransfer, TechDemand
+from kechuang.market.catalogue.models import (
+    CATALOGUE_EVENT_KINDS,
+    Achievement,
+    AchievementTransfer,
+    CatalogueEvent,
+    TechDemand,
+)
 from kechuang.market.challenges.models import (
     Affiliation,
     BidReview,
@@ -37,6 +43,7 @@ from kechuang.market.contracts.models import (
 from kechuang.market.projects.models import CHALLENGE_EVENT_KINDS, ChallengeEvent, PlanProject
 
 __all__ = [
+    "CATALOGUE_EVENT_KINDS",
     "CHALLENGE_EVENT_KINDS",
     "EVENT_KINDS",
     "EXPERT_REVIEW_THRESHOLD",
@@ -46,6 +53,7 @@ __all__ = [
     "Affiliation",
     "BidReview",
     "Broker",
+    "CatalogueEvent",
     "Challenge",
     "ChallengeAgreement",
     "ChallengeBid",

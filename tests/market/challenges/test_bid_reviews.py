@@ -113,7 +113,7 @@ def test_the_review_runs_and_gates_the_selection(
     score(first, bids[1], 70)
     reviewed = score(second, bids[0], 85)
     assert audited(reviewed) == ["create", "update"]
-    assert refused(lambda: score(second, bids[0], 10)).code == "reviewed"
+    assert refused(lambda: score(second, bids[0], 10)).code == "bad_status"  # already reviewed
 
     summary = selectors.review_summary(user=enterprise_user, challenge=challenge)
     assert (summary[bids[0].pk].average, summary[bids[0].pk].reviewed) == (87.5, 2)
@@ -348,3 +348,29 @@ def test_the_province_assigns_and_ends_the_review_through_the_api(
     assert late.status_code == 422 and late.json()["detail"][0]["type"] == "review_closed"
     late = post(assign_url, {"expert_id": experts[1].pk})
     assert late.status_code == 422
+
+
+def test_a_review_is_given_through_its_workflow(challenge, bids, experts, province_admin):
+    [review] = services.review_assign(
+        actor=province_admin, challenge=challenge, expert=experts[0], bid=bids[0], on=AFTER
+    )
+    assert review.status == BidReview.Status.ASSIGNED
+    bids[0].status = ChallengeBid.Status.WITHDRAWN
+    bids[0].save()
+    gone = lambda: services.review_submit(  # noqa: E731
+        actor=experts[0], review=review, score=80, opinion="可行", on=AFTER
+    )
+    assert refused(gone).code == "bad_status"
+    review.refresh_from_db()
+    assert (review.status, review.score, review.reviewed_on) == ("assigned", None, None)
+    assert not ChallengeEvent.objects.filter(kind="bid_reviewed").exists()
+    assert audited(review) == ["create"]
+
+    [live] = services.review_assign(
+        actor=province_admin, challenge=challenge, expert=experts[0], bid=bids[1], on=AFTER
+    )
+    done = services.review_submit(actor=experts[0], review=live, score=80, opinion="可行", on=AFTER)
+    assert (done.status, done.reviewed_on) == (BidReview.Status.REVIEWED, AFTER)
+    assert audited(live) == ["create", "update"]
+    event = ChallengeEvent.objects.get(kind="bid_reviewed")
+    assert (event.actor, event.bid_id) == (None, bids[1].pk)

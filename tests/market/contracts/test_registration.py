@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from kechuang.core.models import AuditEntry
 from kechuang.market.contracts import regnumber, services
@@ -180,13 +181,17 @@ def test_register_allocates_numbers_per_office_and_year(submitted, city_admin, e
     assert c.status == TechContract.Status.REGISTERED
     assert c.number == "23210101000001"
     assert c.registered_on == D(2023, 11, 2)
-    second = services.contract_submit(actor=city_admin, data=contract_data(enterprise))
+    second = services.contract_submit(
+        actor=city_admin, data=contract_data(enterprise, title="第二项合同")
+    )
     services.contract_accept(actor=city_admin, contract=second, on=D(2023, 11, 1))
     second = services.contract_decide(
         actor=city_admin, contract=second, register=True, on=D(2023, 11, 3)
     )
     assert second.number == "23210101000002"
-    third = services.contract_submit(actor=city_admin, data=contract_data(enterprise))
+    third = services.contract_submit(
+        actor=city_admin, data=contract_data(enterprise, title="第三项合同")
+    )
     services.contract_accept(actor=city_admin, contract=third, on=D(2023, 12, 28))
     third = services.contract_decide(
         actor=city_admin, contract=third, register=True, on=D(2024, 1, 2)
@@ -284,3 +289,45 @@ def test_two_seller_organisations_are_refused_before_the_database(province_admin
         services.contract_submit(actor=province_admin, data=data)
     assert exc.value.message_dict["seller_name"] == ["卖方只能是一个登记机构"]
     assert not TechContract.objects.exists()
+
+
+def test_the_same_contract_sent_twice_is_refused(submitted, enterprise_user, enterprise):
+    before = TechContract.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        services.contract_submit(actor=enterprise_user, data=contract_data(enterprise))
+    assert exc.value.code == "duplicate_submission"
+    assert "请勿重复提交" in exc.value.messages[0]
+    assert TechContract.objects.count() == before
+    # Another amount is another contract; so is the same one sent after the window.
+    services.contract_submit(
+        actor=enterprise_user, data=contract_data(enterprise, turnover=Decimal("2000000.00"))
+    )
+    TechContract.objects.filter(pk=submitted.pk).update(
+        submitted_at=submitted.submitted_at - services.RESUBMISSION_WINDOW
+    )
+    services.contract_submit(actor=enterprise_user, data=contract_data(enterprise))
+
+
+def test_the_form_sent_twice_says_why(client, enterprise_user, enterprise):
+    client.force_login(enterprise_user)
+    form = {
+        "title": "高性能合金研发",
+        "type": "development",
+        "subtype": "commissioned",
+        "buyer_name": "北京某公司",
+        "buyer_region_code": "110108",
+        "buyer_country": "CN",
+        "turnover": "1000000.00",
+        "signed_on": "2023-09-01",
+        "effective_on": "2023-09-01",
+        "field": "05",
+        "ip_type": "none",
+        "plan_level": "none",
+        "deductions-TOTAL_FORMS": "0",
+        "deductions-INITIAL_FORMS": "0",
+    }
+    url = reverse("market:contract_submit")
+    assert client.post(url, form).status_code == 302
+    again = client.post(url, form)
+    assert again.status_code == 200 and "请勿重复提交" in again.text
+    assert TechContract.objects.filter(title="高性能合金研发").count() == 1

@@ -171,7 +171,7 @@ def _contract(data: dict[str, Any]) -> TechContract:
     number = str(data.pop("contract_number", "") or "").strip()
     if contract is None and number:
         contract = TechContract.objects.filter(number=number).first()
-    if contract is None or contract.status != TechContract.Status.REGISTERED:
+    if contract is None or not contract.is_registered:
         raise ValidationError(
             {"contract_number": _("请填写已登记技术合同的登记号")}, code="contract"
         )

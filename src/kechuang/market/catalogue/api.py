@@ -21,7 +21,13 @@ from kechuang.core.api_support import (
 )
 from kechuang.market.catalogue import selectors
 from kechuang.market.catalogue.filters import AchievementFilter, DemandFilter, TransferFilter
-from kechuang.market.catalogue.schemas import AchievementOut, DemandOut, TransferOut
+from kechuang.market.catalogue.schemas import (
+    AchievementDetail,
+    AchievementOut,
+    DemandOut,
+    TransferOut,
+)
+from kechuang.market.catalogue.workflow import ACHIEVEMENT
 
 router = Router(tags=["market"])
 Limit = Query(20, ge=1, le=100, description="每页条数")
@@ -56,9 +62,12 @@ def achievement_list(
     return page(qs, limit, offset)
 
 
-@router.get("/achievements/{achievement_id}", **public_read("科技成果详情", AchievementOut))
+@router.get("/achievements/{achievement_id}", **public_read("科技成果详情", AchievementDetail))
 def achievement_detail(request: HttpRequest, achievement_id: int = path_id("成果ID")) -> Any:
-    return selectors.achievement_get(user=actor(request), pk=achievement_id)
+    user = actor(request)
+    obj = selectors.achievement_get(user=user, pk=achievement_id)
+    obj.actions = ACHIEVEMENT.actions(user, obj)  # type: ignore[attr-defined]
+    return obj
 
 
 @router.get("/transfers", **login_required("成果转化列表", TransferPage))

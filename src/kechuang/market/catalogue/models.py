@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.events import Event
 from kechuang.core.models import TechField, TimeStampedModel
 from kechuang.core.scoping import ScopePolicy
 from kechuang.market.contracts.models import TechContract
@@ -64,6 +65,7 @@ class Achievement(TimeStampedModel):
         city="institution__city",
         own={"institution": "institution_id"},
         public=Q(status="published"),
+        personal={"contact": "name"},
     )
 
     class Meta:
@@ -223,3 +225,35 @@ class TechDemand(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CatalogueEvent(Event):
+    """A milestone of an achievement (published, withdrawn) or of a demand (closed).
+
+    Kinds are checked in code (`CATALOGUE_EVENT_KINDS`), so a new kind needs no migration.
+    """
+
+    achievement = models.ForeignKey(
+        Achievement, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    demand = models.ForeignKey(
+        TechDemand, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+
+    LINKS = ("achievement", "demand")
+
+    class Meta:
+        verbose_name = _("成果与需求事件")
+        verbose_name_plural = _("成果与需求事件")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return str(self.kind_label)
+
+
+CATALOGUE_EVENT_KINDS = {
+    "achievement_published": _("发布成果"),
+    "achievement_withdrawn": _("撤回成果"),
+    "demand_closed": _("关闭需求"),
+}
+CatalogueEvent.KINDS = CATALOGUE_EVENT_KINDS

@@ -7,7 +7,8 @@ from typing import Any
 
 from ninja import Schema
 
-from kechuang.core.api_support import Money
+from kechuang.core import personal
+from kechuang.core.api_support import ActionOut, Money, actor
 
 
 class AchievementOut(Schema):
@@ -30,6 +31,15 @@ class AchievementOut(Schema):
     @staticmethod
     def resolve_institution_name(obj: Any) -> str:
         return str(obj.institution.name)
+
+
+class AchievementDetail(AchievementOut):
+    contact: str | None  # masked (张*) to other readers, null to anonymous ones
+    actions: list[ActionOut]
+
+    @staticmethod
+    def resolve_contact(obj: Any, context: Any) -> str | None:
+        return personal.value(actor(context["request"]), obj, "contact")
 
 
 class TransferOut(Schema):

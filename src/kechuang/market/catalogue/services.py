@@ -11,42 +11,31 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core import scoping
 from kechuang.core.roles import Role
 from kechuang.core.services import object_create, object_update
 from kechuang.market.catalogue.models import Achievement, AchievementTransfer, TechDemand
-from kechuang.market.contracts.models import TechContract
+from kechuang.market.catalogue.workflow import ACHIEVEMENT, TECH_DEMAND, may_act_for
 from kechuang.registry.models import Enterprise, Institution
 
 M = TypeVar("M", bound=models.Model)
 
 
-def _may_act_for(actor: Any, org: Any, role: str) -> bool:
-    """The organisation's own user, or an admin whose scope holds the organisation."""
-    who = scoping.role_of(actor)
-    if who == role:
-        return bool(actor.organization_id == org.pk)
-    if who in (Role.PROVINCE_ADMIN, Role.CITY_ADMIN):
-        return scoping.can_edit(actor, org)
-    return False
-
-
 def may_update(actor: Any, obj: Achievement | AchievementTransfer | TechDemand) -> bool:
     """Whether `actor` keeps `obj`: its institution or enterprise, or an admin in scope."""
     if isinstance(obj, TechDemand):
-        return _may_act_for(actor, obj.enterprise, Role.ENTERPRISE)
-    return _may_act_for(actor, obj.institution, Role.INSTITUTION)
+        return may_act_for(actor, obj.enterprise, Role.ENTERPRISE)
+    return may_act_for(actor, obj.institution, Role.INSTITUTION)
 
 
 def locked_reason(obj: Any) -> str | None:
     """Why `obj` may no longer be edited, or None."""
-    if isinstance(obj, TechDemand) and obj.status == TechDemand.Status.CLOSED:
+    if isinstance(obj, TechDemand) and TECH_DEMAND.state(obj) not in TECH_DEMAND["edit"].source:
         return str(_("技术需求已关闭,不能修改"))
     contract = getattr(obj, "contract", None) if isinstance(obj, AchievementTransfer) else None
-    if contract is not None and contract.status == TechContract.Status.REGISTERED:
+    if contract is not None and contract.is_registered:
         return str(_("该成果转化的技术合同已登记,不能修改"))
     return None
 
@@ -54,7 +43,7 @@ def locked_reason(obj: Any) -> str | None:
 def achievement_create(
     *, actor: Any, institution: Institution, data: Mapping[str, Any], source: str = "web"
 ) -> Achievement:
-    scoping.require(_may_act_for(actor, institution, Role.INSTITUTION))
+    scoping.require(may_act_for(actor, institution, Role.INSTITUTION))
     return object_create(
         actor=actor,
         model=Achievement,
@@ -69,31 +58,23 @@ def achievement_update(
 ) -> Achievement:
     """Change what an achievement says; a published one changes in the catalogue at once."""
     achievement = _fresh(achievement)
-    scoping.require(_may_act_for(actor, achievement.institution, Role.INSTITUTION))
+    scoping.require(may_act_for(actor, achievement.institution, Role.INSTITUTION))
     clean = {k: v for k, v in data.items() if k not in ("institution", "status", "published_on")}
     return object_update(actor=actor, obj=achievement, data=clean, source=source, check=False)
 
 
-@transaction.atomic
 def achievement_publish(
     *, actor: Any, achievement: Achievement, publish: bool = True, source: str = "web"
 ) -> Achievement:
     """Put an achievement into the public catalogue, or withdraw it."""
-    scoping.require(_may_act_for(actor, achievement.institution, Role.INSTITUTION))
-    if publish:
-        data: dict[str, Any] = {
-            "status": Achievement.Status.PUBLISHED,
-            "published_on": achievement.published_on or timezone.localdate(),
-        }
-    else:
-        data = {"status": Achievement.Status.WITHDRAWN}
-    return object_update(actor=actor, obj=achievement, data=data, source=source, check=False)
+    name = "publish" if publish else "withdraw"
+    return ACHIEVEMENT.perform(name, actor=actor, obj=achievement, source=source)
 
 
 def transfer_create(
     *, actor: Any, institution: Institution, data: Mapping[str, Any], source: str = "web"
 ) -> AchievementTransfer:
-    scoping.require(_may_act_for(actor, institution, Role.INSTITUTION))
+    scoping.require(may_act_for(actor, institution, Role.INSTITUTION))
     payload = _transferee({**data, "institution": institution})
     return object_create(actor=actor, model=AchievementTransfer, data=payload, source=source)
 
@@ -105,7 +86,7 @@ def transfer_update(
     """Correct a transfer. Once its contract is registered, the registration is the record
     of the deal, so the transfer no longer changes."""
     transfer = _fresh(transfer)
-    scoping.require(_may_act_for(actor, transfer.institution, Role.INSTITUTION))
+    scoping.require(may_act_for(actor, transfer.institution, Role.INSTITUTION))
     if (why := locked_reason(transfer)) is not None:
         raise ValidationError(why, code="locked")
     payload = _transferee({k: v for k, v in data.items() if k != "institution"})
@@ -140,7 +121,7 @@ def _fresh(obj: M) -> M:
 def demand_create(
     *, actor: Any, enterprise: Enterprise, data: Mapping[str, Any], source: str = "web"
 ) -> TechDemand:
-    scoping.require(_may_act_for(actor, enterprise, Role.ENTERPRISE))
+    scoping.require(may_act_for(actor, enterprise, Role.ENTERPRISE))
     return object_create(
         actor=actor, model=TechDemand, data={**data, "enterprise": enterprise}, source=source
     )
@@ -152,8 +133,22 @@ def demand_update(
 ) -> TechDemand:
     """Change an open demand; a closed one is kept as it was closed."""
     demand = _fresh(demand)
-    scoping.require(_may_act_for(actor, demand.enterprise, Role.ENTERPRISE))
+    scoping.require(TECH_DEMAND["edit"].who(actor, demand))
     if (why := locked_reason(demand)) is not None:
         raise ValidationError(why, code="locked")
     clean = {k: v for k, v in data.items() if k not in ("enterprise", "status")}
-    return object_update(actor=actor, obj=demand, data=clean, source=source, check=False)
+
+    def apply(row: TechDemand) -> None:
+        for name, value in clean.items():
+            setattr(row, name, value)
+        row.full_clean()
+
+    return TECH_DEMAND.perform("edit", actor=actor, obj=demand, change=apply, source=source)
+
+
+def demand_close(
+    *, actor: Any, demand: TechDemand, reason: str = "", source: str = "web"
+) -> TechDemand:
+    """The enterprise (or an admin for it) ends the search: the demand leaves the public
+    list and no longer changes."""
+    return TECH_DEMAND.perform("close", actor=actor, obj=demand, reason=reason, source=source)

@@ -13,6 +13,11 @@ urlpatterns = [
         views.achievement_publish,
         name="achievement_publish",
     ),
+    path(
+        "achievements/<int:pk>/withdraw",
+        views.achievement_withdraw,
+        name="achievement_withdraw",
+    ),
     path("transfers/", views.transfer_list, name="transfer_list"),
     path("achievements/<int:pk>/edit", views.achievement_edit, name="achievement_edit"),
     path("transfers/new", views.transfer_create, name="transfer_create"),
@@ -21,4 +26,5 @@ urlpatterns = [
     path("demands/new", views.demand_create, name="demand_create"),
     path("demands/<int:pk>/", views.demand_detail, name="demand_detail"),
     path("demands/<int:pk>/edit", views.demand_edit, name="demand_edit"),
+    path("demands/<int:pk>/close", views.demand_close, name="demand_close"),
 ]

@@ -9,16 +9,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kechuang.core.http import paginate, save
+from kechuang.core import personal
+from kechuang.core.http import act, paginate, save
 from kechuang.core.roles import Role
 from kechuang.core.scoping import role_of
 from kechuang.market.catalogue import forms, selectors, services
 from kechuang.market.catalogue.filters import AchievementFilter, DemandFilter, TransferFilter
 from kechuang.market.catalogue.models import Achievement
+from kechuang.market.catalogue.workflow import ACHIEVEMENT, TECH_DEMAND
 from kechuang.market.common import PAGE_SIZE, edit_page, form_page
 from kechuang.market.contracts import selectors as contract_selectors
 from kechuang.registry.models import Enterprise, Institution
@@ -58,14 +60,35 @@ def achievement_catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Where each action of the catalogue's workflows posts (an action on a form of its own
+# names its page itself).
+POSTS = {
+    "publish": "market:achievement_publish",
+    "withdraw": "market:achievement_withdraw",
+    "close": "market:demand_close",
+}
+
+
+def _buttons(workflow: Any, user: Any, obj: Any) -> list[dict[str, Any]]:
+    actions = workflow.actions(user, obj)
+    for a in actions:
+        a["url"] = resolve_url(a["form"] or POSTS[a["name"]], pk=obj.pk)
+    return actions
+
+
 def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     obj = get_object_or_404(selectors.achievement_list(user=request.user), pk=pk)
     user: Any = request.user
-    owner = role_of(user) == Role.INSTITUTION and user.organization_id == obj.institution_id
     return render(
         request,
         "market/catalogue/achievement_detail.html",
-        {"object": obj, "owner": owner, "can_edit": services.may_update(user, obj)},
+        {
+            "object": obj,
+            # Personal data: masked to other readers, hidden from anonymous ones.
+            "contact": personal.value(user, obj, "contact"),
+            "actions": _buttons(ACHIEVEMENT, user, obj),
+            "can_edit": services.may_update(user, obj),
+        },
     )
 
 
@@ -86,14 +109,27 @@ def achievement_create(request: HttpRequest) -> HttpResponse:
     return form_page(request, form, _("登记科技成果"))
 
 
+def _achievement_action(request: HttpRequest, pk: int, publish: bool) -> HttpResponse:
+    obj = get_object_or_404(selectors.achievement_list(user=request.user), pk=pk)
+    return act(
+        request,
+        lambda: services.achievement_publish(actor=request.user, achievement=obj, publish=publish),
+        done=_("成果已发布") if publish else _("成果已撤回"),
+        back="market:achievement_detail",
+        pk=obj.pk,
+    )
+
+
 @login_required
 @require_POST
 def achievement_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    obj = get_object_or_404(selectors.achievement_list(user=request.user), pk=pk)
-    services.achievement_publish(
-        actor=request.user, achievement=obj, publish=request.POST.get("publish") != "0"
-    )
-    return redirect("market:achievement_detail", pk=obj.pk)
+    return _achievement_action(request, pk, publish=True)
+
+
+@login_required
+@require_POST
+def achievement_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _achievement_action(request, pk, publish=False)
 
 
 @login_required
@@ -150,9 +186,25 @@ def demand_list(request: HttpRequest) -> HttpResponse:
 
 def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
     obj = get_object_or_404(selectors.demand_list(user=request.user), pk=pk)
-    can_edit = request.user.is_authenticated and services.may_update(request.user, obj)
     return render(
-        request, "market/catalogue/demand_detail.html", {"object": obj, "can_edit": can_edit}
+        request,
+        "market/catalogue/demand_detail.html",
+        {"object": obj, "actions": _buttons(TECH_DEMAND, request.user, obj)},
+    )
+
+
+@login_required
+@require_POST
+def demand_close(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = get_object_or_404(selectors.demand_list(user=request.user), pk=pk)
+    return act(
+        request,
+        lambda: services.demand_close(
+            actor=request.user, demand=obj, reason=request.POST.get("reason", "")
+        ),
+        done=_("技术需求已关闭"),
+        back="market:demand_detail",
+        pk=obj.pk,
     )
 
 

@@ -134,6 +134,7 @@ class BidReviewOut(Schema):
     score: int | None
     opinion: str
     reviewed_on: dt.date | None
+    status: str
 
 
 class BidReviewIn(Schema):

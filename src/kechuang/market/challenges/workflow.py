@@ -10,8 +10,9 @@
 3. Enterprises and institutions bid (揭榜) for themselves until the deadline; the province
    records bids of outside parties. The issuer and its affiliates may not bid. A solver
    may withdraw its bid while the challenge is open.
-4. Once bidding has closed, the province may assign experts to review the bids and may
-   end the review with a reason; the issuer (or the province for it) selects a bid (选定)
+4. Once bidding has closed, the province may assign experts to review the bids, each of
+   whom scores a bid once while the review is open and the bid live, and may end the
+   review with a reason; the issuer (or the province for it) selects a bid (选定)
    when every review of a live bid is in or the review has been ended.
 5. The province records the agreement the issuer signed (签约备案); the issuer then
    applies for a provincial plan project (see `projects.workflow`). A challenge without
@@ -44,6 +45,7 @@ D = ChallengeDemand.Status
 B = ChallengeListBatch.Status
 C = Challenge.Status
 S = ChallengeBid.Status
+R = BidReview.Status
 
 
 def emitter(link: str, *parents: str) -> Any:
@@ -74,6 +76,10 @@ def _solver(user: Any, bid: ChallengeBid) -> bool:
     return acts_for(user, bid.solver_enterprise_id, Role.ENTERPRISE) or acts_for(
         user, bid.solver_institution_id, Role.INSTITUTION
     )
+
+
+def acts_as_expert(user: Any) -> bool:
+    return scoping.role_of(user) == Role.EXPERT
 
 
 for_the_enterprise = May(_for_the_enterprise, "enterprise/city")
@@ -175,6 +181,14 @@ def _selectable(bid: ChallengeBid) -> ValidationError | None:
 def _withdrawable(bid: ChallengeBid) -> ValidationError | None:
     if bid.challenge.status != C.OPEN:
         return ValidationError(_("揭榜已结束,不能撤回"), code="bad_status")
+    return None
+
+
+def _reviewable(review: BidReview) -> ValidationError | None:
+    if (why := review_open(review.challenge)) is not None:
+        return why
+    if review.bid.status not in BID["withdraw"].source:  # no longer live
+        return ValidationError(_("揭榜申请已撤回"), code="bad_status")
     return None
 
 
@@ -372,4 +386,32 @@ BID = Workflow(
     ],
     emit=emitter("bid", "challenge"),
     name="market.challenge_bid",
+)
+
+
+def _review_emit(kind: str, *, actor: Any, obj: BidReview, reason: str = "", **data: Any) -> Any:
+    # Experts stay unnamed on the timeline, which the issuer reads: the event has no actor.
+    return ChallengeEvent.emit(
+        kind, actor=None, reason=reason, challenge=obj.challenge, bid=obj.bid, **data
+    )
+
+
+assigned_expert = May(lambda u, r: acts_as_expert(u) and r.expert_id == u.pk, "assigned expert")
+
+REVIEW = Workflow(
+    BidReview,
+    [
+        Transition(
+            "submit",
+            _("提交评审意见"),
+            (R.ASSIGNED,),
+            R.REVIEWED,
+            assigned_expert,
+            event="bid_reviewed",
+            guard=_reviewable,
+            form="market:bid_review_detail",
+        ),
+    ],
+    emit=_review_emit,
+    name="market.bid_review",
 )

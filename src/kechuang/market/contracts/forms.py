@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core import uploads
 from kechuang.market.common import DateInput
+from kechuang.market.contracts import stats
 from kechuang.market.contracts.models import REFUSAL_GROUNDS, ContractDeduction, TechContract
 
 
@@ -71,6 +74,12 @@ class ContractForm(forms.ModelForm):
         self.fields["seller_name"].required = False
         self.fields["buyer_name"].required = False
 
+    def clean_attachment(self) -> Any:
+        upload = self.cleaned_data.get("attachment")
+        if isinstance(upload, UploadedFile):  # a new upload, not the file stored before
+            uploads.validate_attachment(upload)
+        return upload
+
     def _post_clean(self) -> None:
         # The service derives the parties and the city, then validates the whole contract.
         pass
@@ -115,6 +124,11 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel文件(.xlsx)"))
     dry_run = forms.BooleanField(label=_("仅校验,不写入"), required=False)
 
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        uploads.validate_size(upload)  # before the workbook is stored or opened
+        return upload
+
 
 DIMENSION_CHOICES = [
     ("type", _("合同类型")),
@@ -138,6 +152,10 @@ class StatsForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            raise forms.ValidationError(_("截止日期不能早于起始日期"))
+        if data.get("start") and data.get("end"):
+            try:
+                stats.plausible_period(data["start"], data["end"])
+            except forms.ValidationError as exc:
+                for name, errors in exc.error_dict.items():
+                    self.add_error(name, errors)
         return data

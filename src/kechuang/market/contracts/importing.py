@@ -374,7 +374,7 @@ def import_contracts(
                 sheet.add(row, "", "denied")
             else:
                 result.created.append(contract.pk)
-                registered = contract.status == TechContract.Status.REGISTERED
+                registered = contract.is_registered
                 result.counts["registered" if registered else "submitted"] += 1
         if report or dry_run:
             transaction.set_rollback(True)

@@ -192,6 +192,33 @@ def _validate(contract: TechContract) -> None:
     contract.full_clean(validate_constraints=False)
 
 
+# A second identical submission by the same user within this time is a form sent twice (a
+# double click, a retried request), not a second contract.
+RESUBMISSION_WINDOW = dt.timedelta(minutes=10)
+
+
+def _refuse_resubmission(contract: TechContract, actor: Any, source: str) -> None:
+    """Refuse the same contract sent again: same parties, amount, signing date and title.
+    A file of legacy contracts may hold look-alikes on purpose; its rows are not checked."""
+    user = user_or_none(actor)
+    if user is None or source == "import":
+        return
+    again = TechContract.objects.filter(
+        submitted_by=user,
+        submitted_at__gte=timezone.now() - RESUBMISSION_WINDOW,
+        title=contract.title,
+        seller_name=contract.seller_name,
+        buyer_name=contract.buyer_name,
+        turnover=contract.turnover,
+        signed_on=contract.signed_on,
+    ).exclude(status=S.CANCELLED)
+    if again.exists():
+        raise ValidationError(
+            _("该合同刚刚已提交登记(当事人、金额、签订日期与名称相同),请勿重复提交"),
+            code="duplicate_submission",
+        )
+
+
 @transaction.atomic
 def contract_submit(
     *,
@@ -207,6 +234,7 @@ def contract_submit(
     _derive(contract, items)
     if not (registrar(actor, contract) or submitting_party(actor, contract)):
         raise PermissionDenied("only the seller side or its registration office submits")
+    _refuse_resubmission(contract, actor, source)
     contract.status = S.SUBMITTED
     contract.submitted_at = timezone.now()
     contract.submitted_by = user_or_none(actor)

@@ -14,10 +14,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kechuang.core import scoping
+from kechuang.core.validation import YEAR_MIN
 from kechuang.market.contracts.models import TechContract
 
 # Dimension name → column. `city` is the registration city; `seller_city` gives the
@@ -64,6 +68,25 @@ class Period:
 
     def q(self) -> Q:
         return Q(registered_on__gte=self.start, registered_on__lte=self.end)
+
+
+def plausible_period(start: dt.date, end: dt.date, today: dt.date | None = None) -> Period:
+    """The period asked for, when it is one statistics can answer: ordered, from 1949 (so
+    that its comparison a year earlier exists) to the end of next year at the latest."""
+    latest = dt.date((today or timezone.localdate()).year + 1, 12, 31)
+    errors: dict[str, Any] = {}
+    for name, day in (("start", start), ("end", end)):
+        if not dt.date(YEAR_MIN, 1, 1) <= day <= latest:
+            errors[name] = ValidationError(
+                _("日期须在 %(first)s 至 %(last)s 之间"),
+                code="implausible_date",
+                params={"first": f"{YEAR_MIN}-01-01", "last": latest.isoformat()},
+            )
+    if not errors and end < start:
+        errors["end"] = ValidationError(_("截止日期不能早于起始日期"), code="end_before_start")
+    if errors:
+        raise ValidationError(errors)
+    return Period(start, end)
 
 
 def growth(current: Decimal | int, prior: Decimal | int) -> Decimal | None:

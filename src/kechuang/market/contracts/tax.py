@@ -72,5 +72,5 @@ def benefits(contract: TechContract) -> TaxBenefits:
         eit_exempt_part=exempt,
         eit_half_rate_part=half,
         pit_half_on_rewards=academic and kind in (T.TRANSFER, T.LICENCE),
-        registered=contract.status == TechContract.Status.REGISTERED,
+        registered=contract.is_registered,
     )

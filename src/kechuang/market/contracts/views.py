@@ -102,7 +102,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def contract_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk)
-    if contract.status != TechContract.Status.REGISTERED:
+    if not contract.is_registered:
         raise Http404
     return render(
         request,
@@ -226,6 +226,9 @@ def contract_stats(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         period = stats.Period(form.cleaned_data["start"], form.cleaned_data["end"])
         by = form.cleaned_data["by"]
+    # A period asked for and refused: the page says why (on the form) over the default
+    # period, and answers 400 so that a client sees its request was not answered.
+    refused = bool(request.GET) and not form.is_valid()
     rows = stats.contract_stats(user=request.user, period=period, by=by)
     labels = _labels()
     for row in rows:
@@ -263,6 +266,7 @@ def contract_stats(request: HttpRequest) -> HttpResponse:
             "largest": stats.largest_contracts(user=request.user, period=period, limit=5),
             "chart": chart,
         },
+        status=400 if refused else 200,
     )
 
 

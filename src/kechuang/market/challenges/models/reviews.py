@@ -20,6 +20,10 @@ from kechuang.market.challenges.models import Challenge, ChallengeBid
 class BidReview(TimeStampedModel):
     """One expert's review of one bid; `reviewed_on` is empty until the expert has scored."""
 
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", _("待评审")
+        REVIEWED = "reviewed", _("已评审")
+
     challenge = models.ForeignKey(
         Challenge, verbose_name=_("榜单项目"), on_delete=models.CASCADE, related_name="reviews"
     )
@@ -38,6 +42,9 @@ class BidReview(TimeStampedModel):
     )
     opinion = models.TextField(_("评审意见"), blank=True)
     reviewed_on = models.DateField(_("评审日期"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.ASSIGNED
+    )
 
     # The province and the expert itself; experts stay unnamed to the issuer and solvers.
     scope_policy = ScopePolicy(people="expert_id", editable_by_owner=False)
@@ -51,6 +58,12 @@ class BidReview(TimeStampedModel):
                 fields=["bid", "expert"],
                 name="bid_review_once",
                 violation_error_message=_("该专家已分配评审此揭榜申请"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="assigned", reviewed_on__isnull=True)
+                | models.Q(status="reviewed", reviewed_on__isnull=False),
+                name="bid_review_reviewed_has_date",
+                violation_error_message=_("已评审的意见须有评审日期"),
             ),
             models.CheckConstraint(
                 condition=models.Q(score__lte=100),

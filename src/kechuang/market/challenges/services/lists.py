@@ -148,7 +148,8 @@ def challenge_create(
         return {"challenge": made[0]}
 
     BATCH.perform("add_challenge", actor=actor, obj=batch, change=add, source=source)
-    if demand is not None and demand.status == ChallengeDemand.Status.SUBMITTED:
+    # A demand is adopted with its first challenge; it may be refined into more.
+    if demand is not None and DEMAND.may(actor, demand, "adopt"):
         DEMAND.perform("adopt", actor=actor, obj=demand, data={"challenge": made[0]}, source=source)
     return made[0]
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core import audit, scoping
@@ -23,11 +22,11 @@ from kechuang.core.workflow import day
 from kechuang.market.challenges.models import BidReview, Challenge, ChallengeBid
 from kechuang.market.challenges.workflow import (
     CHALLENGE,
+    REVIEW,
     bidding_closed,
     pending_reviews,
     review_open,
 )
-from kechuang.market.projects.models import ChallengeEvent
 
 __all__ = ["pending_reviews", "review_assign", "review_close", "review_submit"]
 
@@ -84,7 +83,6 @@ def review_assign(
     return made
 
 
-@transaction.atomic
 def review_submit(
     *,
     actor: Any,
@@ -94,34 +92,23 @@ def review_submit(
     on: dt.date | None = None,
     source: str = "web",
 ) -> BidReview:
-    """The assigned expert scores the bid once and gives an opinion.
+    """The assigned expert scores the bid once and gives an opinion, while the challenge's
+    review is open and the bid live (the workflow's "submit")."""
 
-    A review row has no state of its own: it is open while the challenge's review is
-    (`review_open`) and its bid is live, and until the expert has scored."""
-    review = BidReview.objects.select_for_update().get(pk=review.pk)
-    if scoping.role_of(actor) != Role.EXPERT or review.expert_id != getattr(actor, "pk", None):
-        raise PermissionDenied("only the expert assigned to the bid reviews it")
-    challenge = Challenge.objects.select_for_update().get(pk=review.challenge_id)
-    if (why := review_open(challenge)) is not None:
-        raise why
-    if review.bid.status != ChallengeBid.Status.SUBMITTED:
-        raise ValidationError(_("揭榜申请已撤回"), code="bad_status")
-    if review.reviewed_on is not None:
-        raise ValidationError(_("已提交评审意见"), code="reviewed")
-    if not opinion.strip():
-        raise ValidationError({"opinion": ValidationError(_("请填写评审意见"), code="opinion")})
-    before = audit.snapshot(review)
-    review.score = score
-    review.opinion = opinion.strip()
-    review.reviewed_on = day(on)
-    review.full_clean()
-    review.save()
-    audit.record(
-        actor, AuditEntry.Action.UPDATE, review, before, audit.snapshot(review), source=source
-    )
-    # No actor: the issuer reads the timeline, and experts stay unnamed to it.
-    ChallengeEvent.emit("bid_reviewed", actor=None, challenge=challenge, bid=review.bid)
-    return review
+    def give(row: BidReview) -> None:
+        # The province's closing of the review waits for this, and this for it.
+        challenge = Challenge.objects.select_for_update().get(pk=row.challenge_id)
+        if (why := review_open(challenge)) is not None:
+            raise why
+        if not opinion.strip():
+            raise ValidationError({"opinion": ValidationError(_("请填写评审意见"), code="opinion")})
+        row.score = score
+        row.opinion = opinion.strip()
+        row.reviewed_on = day(on)
+        row.status = BidReview.Status.REVIEWED  # validated with its date, below
+        row.full_clean()
+
+    return REVIEW.perform("submit", actor=actor, obj=review, change=give, source=source)
 
 
 def review_close(

@@ -16,7 +16,7 @@ from kechuang.core.http import act, form_errors, paginate, to_form
 from kechuang.core.roles import Role
 from kechuang.core.scoping import role_of
 from kechuang.market.challenges import forms, selectors, services
-from kechuang.market.challenges.workflow import review_open
+from kechuang.market.challenges.workflow import REVIEW
 
 
 @login_required
@@ -76,8 +76,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(selectors.review_list(user=request.user), pk=pk)
     user: Any = request.user
-    mine = role_of(user) == Role.EXPERT and review.expert_id == user.pk
-    open_ = mine and review.reviewed_on is None and review_open(review.challenge) is None
+    open_ = REVIEW.may(user, review, "submit")
     form = forms.BidReviewForm(request.POST or None) if open_ else None
     if request.method == "POST":
         if form is None:

@@ -315,6 +315,11 @@ class TechContract(TimeStampedModel):
         return self.status in self.OPEN_STATUSES
 
     @property
+    def is_registered(self) -> bool:
+        """Registered (准予登记): it has its number and its certificate, and counts."""
+        return self.status == self.Status.REGISTERED
+
+    @property
     def is_import(self) -> bool:
         return self.seller_country != "CN"
 
