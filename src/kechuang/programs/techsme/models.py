@@ -151,10 +151,6 @@ class TechSMEApplication(TimeStampedModel):
         """Always the tech-SME evaluation, where a gradient application stores its program."""
         return Program.TECH_SME
 
-    @property
-    def is_open_for_review(self) -> bool:
-        return self.status == self.Status.SUBMITTED
-
 
 class AdmissionSerial(models.Model):
     """The last serial given out in one county in one year; locked while a number is taken."""
