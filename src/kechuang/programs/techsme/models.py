@@ -151,6 +151,11 @@ class TechSMEApplication(TimeStampedModel):
         """Always the tech-SME evaluation, where a gradient application stores its program."""
         return Program.TECH_SME
 
+    @property
+    def returned_for_correction(self) -> bool:
+        """The province returned the form with its reasons; the enterprise assesses again."""
+        return self.status == self.Status.RETURNED
+
 
 class AdmissionSerial(models.Model):
     """The last serial given out in one county in one year; locked while a number is taken."""
