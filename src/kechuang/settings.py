@@ -49,10 +49,13 @@ INSTALLED_APPS = [
     "kechuang.programs",
     "kechuang.market",
     "kechuang.web",
-    # Holds the record of demo builds and is a migration dependency of programs; its command
-    # and users are refused outside demo mode (`demo` command, `core/checks.py`).
-    "kechuang.demo",
 ]
+# The demo app (its `demo` command and the record of demo builds) is installed where the demo
+# runs and in the test run, whose tests build demo provinces (pytest sets PYTEST_VERSION for
+# the length of a session); a production install has neither its tables nor its command.
+DEMO_APP = DEMO or "PYTEST_VERSION" in os.environ
+if DEMO_APP:
+    INSTALLED_APPS.append("kechuang.demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -90,6 +90,27 @@ def test_check_deploy_is_clean_with_the_production_environment(tmp_path):
     assert "no issues" in done.stdout
 
 
+@pytest.mark.slow
+def test_a_production_install_leaves_the_demo_out_and_migrates_without_it(tmp_path):
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}"}
+    migrate = "import sys; from kechuang.cli import main; sys.argv=['kechuang','migrate']; main()"
+    done = run(migrate, environment(tmp_path, **PRODUCTION, **database))
+    assert done.returncode == 0, done.stderr
+    look = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "from django.db import connection as c; t = c.introspection.table_names(); "
+        "print('kechuang.demo' in s.INSTALLED_APPS, 'programs_pointspilotzone' in t, "
+        "'demo_demobuild' in t)"
+    )
+    assert run(look, environment(tmp_path, **PRODUCTION, **database)).stdout.split() == [
+        "False",
+        "True",
+        "False",
+    ]
+    demo = run(look, environment(tmp_path, KECHUANG_DEMO="1", **database))
+    assert demo.stdout.split()[0] == "True"
+
+
 def test_the_production_settings_behind_a_tls_proxy(tmp_path):
     code = (
         "import django; django.setup(); from django.conf import settings as s; "

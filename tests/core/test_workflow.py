@@ -70,6 +70,18 @@ def test_available_lists_what_the_user_may_do_now(app, province_admin, enterpris
     }
 
 
+def test_awaits_asks_the_state_alone_whoever_asks(app, enterprise):
+    assert FLOW.awaits(app, "pass") and FLOW.awaits(app, "withdraw")
+    app.verdict = "fail"  # a guard does not count: the step is still awaited
+    assert FLOW.awaits(app, "pass")
+    other = TechSMEApplicationFactory(status=S.DRAFT)
+    rows = TechSMEApplication.objects.filter(FLOW.awaiting("reject"))
+    assert list(rows) == [app] and other not in rows
+    assert not FLOW.awaits(other, "reject")
+    with pytest.raises(ValueError):
+        FLOW.awaits(app, "nothing")
+
+
 def test_perform_changes_state_and_writes_event_and_audit(app, province_admin):
     done = FLOW.perform("reject", actor=province_admin, obj=app, reason=" 材料不全 ")
     assert done.status == S.REJECTED

@@ -89,6 +89,7 @@ def in_notice(passed, province_admin):
         year=YEAR,
         applications=[passed],
         starts_on=NOTICE_START,
+        on=NOTICE_START,
     )
     passed.refresh_from_db()
     return passed
@@ -101,6 +102,6 @@ def full_admission(user: Any, enterprise: Any, province: Any, year: int = YEAR) 
     app = techsme.submit(actor=user, application=app, on=D(year, 9, 1))
     app = techsme.review(actor=province, application=app, decision="pass", on=D(year, 9, 5))
     batch = services.notice_publish(
-        actor=province, program="tech-sme", year=year, applications=[app], starts_on=start
+        actor=province, program="tech-sme", year=year, applications=[app], starts_on=start, on=start
     )
     return techsme.admit(actor=province, application=app, on=batch.ends_on + dt.timedelta(days=1))

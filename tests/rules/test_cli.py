@@ -140,3 +140,19 @@ def test_a_bad_file_names_row_and_column(tmp_path):
     path.write_text("uscc,year,staff\n91110000600037341L,2022,many\n", encoding="utf-8")
     with pytest.raises(CommandError, match=r"row 2, column staff \(职工总数\): 'many'"):
         call_command("evaluate", "tech-sme", "--year", "2023", "--input", str(path))
+
+
+def test_a_file_beyond_the_upload_limits_is_refused_before_it_is_read(input_csv, settings):
+    settings.UPLOAD_MAX_BYTES = 100
+    with pytest.raises(CommandError, match=r"in\.csv: \d+ bytes, at most 100"):
+        call_command("evaluate", "tech-sme", "--year", "2023", "--input", str(input_csv))
+
+
+def test_a_zip_bomb_posing_as_a_workbook_is_refused(tmp_path):
+    import zipfile
+
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/worksheets/sheet1.xml", b"0" * (8 * 1024 * 1024))
+    with pytest.raises(CommandError, match=r"bomb\.xlsx: .*compressed beyond any workbook"):
+        call_command("evaluate", "tech-sme", "--year", "2023", "--input", str(path))

@@ -195,6 +195,15 @@ class Workflow(Generic[M]):
             and not t.holds(obj)
         )
 
+    def awaits(self, obj: M, name: str) -> bool:
+        """`obj` is in a state that `name` leaves from, whoever would perform it: a deadline
+        or a queue that runs until someone performs `name` reads this, not a status string."""
+        return self.state(obj) in self[name].source
+
+    def awaiting(self, name: str) -> models.Q:
+        """`awaits` as a filter on the model's rows."""
+        return models.Q(**{f"{self.field}__in": self[name].source})
+
     def available(self, user: Any, obj: M) -> list[Transition]:
         """The actions open to `user` on `obj` now, in declaration order."""
         return [t for t in self.transitions.values() if self.may(user, obj, t.name)]

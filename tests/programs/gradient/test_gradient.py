@@ -87,6 +87,7 @@ def in_notice(expert_passed, province_admin):
         year=2023,
         applications=[expert_passed],
         starts_on=D(2023, 8, 1),
+        on=D(2023, 8, 1),
     )
     expert_passed.refresh_from_db()
     return expert_passed, batch

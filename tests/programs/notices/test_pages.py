@@ -89,3 +89,22 @@ def test_notice_list_is_public():
     batch = NoticeBatchFactory()
     body = Client().get(reverse("programs:notice_list")).content.decode()
     assert batch.title in body
+
+
+def test_a_notice_starting_yesterday_is_refused_on_its_field(province_admin):
+    import datetime as dt
+
+    from kechuang.programs.notices.models import NoticeBatch
+    from tests.factories import TechSMEApplicationFactory
+
+    app = TechSMEApplicationFactory(status="passed_review", year=timezone.localdate().year)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    url = reverse("programs:notice_create") + f"?program=tech-sme&year={app.year}"
+    page = login(province_admin).post(
+        url, {"starts_on": yesterday.isoformat(), "applications": [app.pk]}
+    )
+    assert page.status_code == 200
+    assert "公示开始日期不能早于发布当日" in page.content.decode()
+    assert not NoticeBatch.objects.exists()
+    app.refresh_from_db()
+    assert app.status == "passed_review"

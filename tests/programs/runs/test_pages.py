@@ -95,6 +95,23 @@ def test_the_status_panel_polls_until_the_run_is_done(firms, client, province_ad
     assert finished["HX-Refresh"] == "true"
     page = client.get(url).content.decode()
     assert 'id="results"' in page and "沈阳临界科技" in page and "every 1s" not in page
+    assert 'id="counts"' in page and reverse("programs:run_export", args=[queued.pk]) in page
+
+
+def test_a_run_that_stopped_on_an_error_says_so_and_shows_no_results(firms, client, province_admin):
+    from kechuang.programs.runs.services import run_create
+
+    broken = run_create(actor=province_admin, program="tech-sme", year=YEAR)
+    EvaluationRun.objects.filter(pk=broken.pk).update(
+        status=EvaluationRun.Status.FAILED, error="MemoryError: out of memory"
+    )
+    broken.refresh_from_db()
+    assert broken.aborted and broken.finished and not broken.done
+    client.force_login(province_admin)
+    page = client.get(reverse("programs:run_detail", args=[broken.pk])).content.decode()
+    assert "评价未能完成" in page and "MemoryError: out of memory" in page
+    assert 'id="counts"' not in page and 'id="results"' not in page
+    assert reverse("programs:run_export", args=[broken.pk]) not in page
 
 
 def test_results_filter_and_export(firms, client, province_admin, dalian_admin):

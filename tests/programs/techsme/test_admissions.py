@@ -242,6 +242,7 @@ def test_concluding_a_notice_admits_all_but_the_contested(province_admin, bank_u
         year=2023,
         applications=apps,
         starts_on=D(2023, 10, 16),
+        on=D(2023, 10, 16),
     )
     objection_raise(actor=bank_user, entry=apps[1].notice_entry, reason="存疑", on=D(2023, 10, 17))
     with pytest.raises(PermissionDenied):

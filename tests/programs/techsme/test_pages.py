@@ -153,3 +153,25 @@ def test_assessment_defaults_to_the_latest_year_with_rules(registered, enterpris
     page = login(enterprise_user).get(reverse("programs:techsme_assess")).content.decode()
     latest = assessment.default_year("tech-sme", timezone.localdate())
     assert f'name="year" value="{latest}"' in page
+
+
+def test_the_pages_read_the_review_and_the_return_from_the_application(
+    submitted, enterprise_user, province_admin
+):
+    from tests.programs.conftest import SUBMITTED_ON
+
+    mine = login(enterprise_user)
+    listed = mine.get(reverse("programs:techsme_list")).content.decode()
+    assert submitted.review_due.strftime("%Y-%m-%d") in listed and "已超期" in listed
+    returned = techsme.review(
+        actor=province_admin,
+        application=submitted,
+        decision="return",
+        reason="补充研发费用明细",
+        on=SUBMITTED_ON,
+    )
+    assert returned.returned_for_correction
+    listed = mine.get(reverse("programs:techsme_list")).content.decode()
+    assert submitted.review_due.strftime("%Y-%m-%d") not in listed
+    page = mine.get(reverse("programs:techsme_assess") + "?year=2023").content.decode()
+    assert "评价信息表已被退回" in page

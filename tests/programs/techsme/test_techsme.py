@@ -173,6 +173,7 @@ def test_overdue_reviews_are_flagged(submitted, province_admin):
     on_time = selectors.application_list(user=province_admin, today=D(2023, 10, 11)).get()
     late = selectors.application_list(user=province_admin, today=D(2023, 10, 12)).get()
     assert (on_time.overdue, late.overdue) == (False, True)
+    assert on_time.awaiting_review and late.awaiting_review
     deadline = selectors.review_deadline(submitted, today=D(2023, 10, 12))
     assert deadline is not None and deadline.overdue and deadline.remaining == -1
     app = techsme.review(
@@ -180,6 +181,9 @@ def test_overdue_reviews_are_flagged(submitted, province_admin):
     )
     assert app.events.last().data == {"overdue": True}
     assert selectors.review_deadline(app) is None
+    after = selectors.application_list(user=province_admin, today=D(2023, 10, 12)).get()
+    assert (after.awaiting_review, after.overdue) == (False, False)
+    assert not selectors.review_queue(user=province_admin).exists()
 
 
 # --- notice, objections, admission -------------------------------------------------------------
@@ -192,6 +196,7 @@ def test_notice_runs_ten_working_days(passed, province_admin):
         year=YEAR,
         applications=[passed],
         starts_on=D(2023, 9, 20),
+        on=D(2023, 9, 20),
     )
     # Across National Day: 21, 22, 25, 26, 27, 28 Sep, 7, 8, 9, 10 Oct.
     assert batch.ends_on == D(2023, 10, 10)

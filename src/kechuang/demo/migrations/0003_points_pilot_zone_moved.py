@@ -3,6 +3,27 @@
 from django.db import migrations
 
 
+def copy_pilots(apps, schema_editor):
+    """Pilot zones the demo recorded before the programs kept them move there (rows already
+    copied, by an earlier version of programs 0005, stay as they are)."""
+    old = apps.get_model("demo", "PointsPilotZone")
+    new = apps.get_model("programs", "PointsPilotZone")
+    known = set(new.objects.values_list("id", flat=True))
+    new.objects.bulk_create(
+        new(id=p.id, zone_id=p.zone_id, since=p.since)
+        for p in old.objects.order_by("id")
+        if p.id not in known
+    )
+
+
+def copy_back(apps, schema_editor):
+    old = apps.get_model("demo", "PointsPilotZone")
+    new = apps.get_model("programs", "PointsPilotZone")
+    old.objects.bulk_create(
+        old(id=p.id, zone_id=p.zone_id, since=p.since) for p in new.objects.order_by("id")
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -12,6 +33,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(copy_pilots, copy_back),
         migrations.DeleteModel(
             name='PointsPilotZone',
         ),

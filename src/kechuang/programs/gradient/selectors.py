@@ -19,6 +19,7 @@ from kechuang.programs.gradient.models import (
     GradientCall,
     GradientCertification,
 )
+from kechuang.programs.gradient.workflow import GRADIENT
 
 
 def gradient_call_list(*, user: Any) -> QuerySet[GradientCall]:
@@ -34,7 +35,7 @@ def recommendation_queue(*, user: Any) -> QuerySet[GradientApplication]:
     """Applications waiting for their city's recommendation, the earliest deadline first."""
     return (
         gradient_list(user=user)
-        .filter(status=GradientApplication.Status.APPLIED)
+        .filter(GRADIENT.awaiting("recommend"))
         .order_by("call__recommend_by", "id")
     )
 
@@ -51,6 +52,6 @@ def certification_list(*, user: Any) -> QuerySet[GradientCertification]:
 def recommend_deadline(
     application: GradientApplication, today: dt.date | None = None
 ) -> deadlines.Deadline | None:
-    if application.status != GradientApplication.Status.APPLIED:
+    if not GRADIENT.awaits(application, "recommend"):
         return None
     return deadlines.deadline(application.call.recommend_by, today)

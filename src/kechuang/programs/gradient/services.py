@@ -74,7 +74,10 @@ def apply(
     source: str = "web",
 ) -> GradientApplication:
     """The enterprise applies while the call is open; the engine's view of its registry
-    figures is kept with the application for the reviewers."""
+    figures is kept with the application for the reviewers.
+
+    A creation (the application starts applied), not a transition: the permission, the
+    event row and the audit entry are written here."""
     scoping.require(acts_for(actor, enterprise.pk, Role.ENTERPRISE))
     when = day(on)
     if not call.opens_on <= when <= call.deadline:

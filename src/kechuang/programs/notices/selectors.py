@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core import scoping
 from kechuang.programs.gradient import selectors as gradient
-from kechuang.programs.gradient.models import GradientApplication
+from kechuang.programs.gradient.workflow import GRADIENT
 from kechuang.programs.notices.models import NoticeBatch, NoticeEntry, Objection
 from kechuang.programs.techsme import selectors as techsme
-from kechuang.programs.techsme.models import TechSMEApplication
+from kechuang.programs.techsme.workflow import TECH_SME
 
 if TYPE_CHECKING:
     from kechuang.programs.common import Application
@@ -27,13 +27,9 @@ def ready_for_notice(*, user: Any, program: str, year: int | None = None) -> Que
     """Applications that passed review (tech-SME) or expert review (gradient), not yet on a
     notice."""
     if program == "tech-sme":
-        qs: QuerySet[Any] = techsme.application_list(user=user).filter(
-            status=TechSMEApplication.Status.PASSED_REVIEW
-        )
+        qs: QuerySet[Any] = techsme.application_list(user=user).filter(TECH_SME.awaiting("publish"))
     else:
-        qs = gradient.gradient_list(user=user).filter(
-            program=program, status=GradientApplication.Status.EXPERT_PASSED
-        )
+        qs = gradient.gradient_list(user=user).filter(GRADIENT.awaiting("publish"), program=program)
     return qs.filter(year=year) if year else qs
 
 

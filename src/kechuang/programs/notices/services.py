@@ -53,18 +53,35 @@ def notice_publish(
     year: int,
     applications: Iterable[Application],
     starts_on: dt.date | None = None,
+    on: dt.date | None = None,
     title: str = "",
     source: str = "web",
 ) -> NoticeBatch:
     """The province publishes a batch of applications that passed review; the notice runs
-    `notice_workdays` working days after the day of publication. Each application is put on
-    the notice by its workflow's `publish`; one refusal refuses the whole batch."""
+    `notice_workdays` working days after `starts_on`, which is the day of publication `on`
+    (today) or a later one: a notice the public could not have read cannot have run.
+
+    The batch is a creation, checked here against the same rule as `publish`; each
+    application is then put on the notice by its workflow's `publish`, and one refusal
+    refuses the whole batch."""
+    scoping.require(province(actor, None))
     if program not in PROGRAMS:
         raise ValidationError({"program": _("未知的项目")}, code="program")
     apps = list(applications)
     if not apps:
         raise ValidationError(_("请至少选择一项申请"), code="empty")
-    start = day(starts_on)
+    today = day(on)
+    start = starts_on or today
+    if start < today:
+        raise ValidationError(
+            {
+                "starts_on": ValidationError(
+                    _("公示开始日期不能早于发布当日(%(today)s)"),
+                    code="past",
+                    params={"today": today.isoformat()},
+                )
+            }
+        )
     batch = NoticeBatch(
         program=program,
         year=year,
@@ -117,7 +134,12 @@ def objection_raise(
     on: dt.date | None = None,
     source: str = "web",
 ) -> Objection:
-    """Anyone with a login may object to an entry while its notice runs."""
+    """Anyone with a login may object to an entry while its notice runs.
+
+    A creation, not a transition: the objection starts pending (its workflow decides it
+    later) and the application keeps its state, so the permission, the event row and the
+    audit entry are written here. It may be raised while an upheld objection could still
+    keep the application out: while the application's `exclude` is open in its workflow."""
     scoping.require(scoping.role_of(actor) is not None)
     when = day(on)
     entry = NoticeEntry.objects.select_related("batch").get(pk=entry.pk)
@@ -125,7 +147,7 @@ def objection_raise(
         raise ValidationError(_("不在公示期内,不能提出异议"), code="notice_closed")
     # Locked so that no admission or filing slips past an objection being raised.
     app = type(entry.application).objects.select_for_update().get(pk=entry.application.pk)
-    if app.status != app.Status.IN_NOTICE:
+    if not workflow_of(app).awaits(app, "exclude"):
         raise ValidationError(_("该申请已不在公示中,不能提出异议"), code="bad_status")
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写理由")}, code="reason")

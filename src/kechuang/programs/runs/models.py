@@ -186,6 +186,17 @@ class EvaluationRun(TimeStampedModel):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
+    def done(self) -> bool:
+        """Finished with its results: the only runs whose results are shown or exported."""
+        return self.status == self.Status.DONE
+
+    @property
+    def aborted(self) -> bool:
+        """Stopped on an error (`error` says which); it kept no results. Not `failed`, which
+        counts the enterprises that did not pass."""
+        return self.status == self.Status.FAILED
+
+    @property
     def percent(self) -> int:
         if self.finished:
             return 100

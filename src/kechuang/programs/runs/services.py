@@ -6,6 +6,9 @@ process (the command line, the demo) or, from the web and the API, as a durable 
 polling it sees the stage and the rows written so far; the results of a run that fails are
 removed (by the run itself, or by the sweep when its worker died), and only finished runs
 are ever shown.
+
+A run's status is its job's (queued, running, done, failed), moved by the worker and never by
+a person, so it has no workflow: the run's creation and its end are audited here.
 """
 
 from __future__ import annotations

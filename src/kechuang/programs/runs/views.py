@@ -90,7 +90,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         response = HttpResponse()
         response["HX-Refresh"] = "true"  # finished: the whole page, with its results
         return response
-    if run.status == run.Status.DONE:
+    if run.done:
         rows = sel.run_results(user=request.user, run=run).order_by("-score", "pk")
         filterset = ResultFilter(request.GET or None, queryset=rows)
         context |= {"filter": filterset, "page": _page(request, filterset.qs)}

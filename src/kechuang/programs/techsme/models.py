@@ -152,8 +152,9 @@ class TechSMEApplication(TimeStampedModel):
         return Program.TECH_SME
 
     @property
-    def is_open_for_review(self) -> bool:
-        return self.status == self.Status.SUBMITTED
+    def returned_for_correction(self) -> bool:
+        """The province returned the form with its reasons; the enterprise assesses again."""
+        return self.status == self.Status.RETURNED
 
 
 class AdmissionSerial(models.Model):

@@ -21,22 +21,26 @@ from kechuang.programs.techsme.models import (
     SpotCheck,
     TechSMEApplication,
 )
+from kechuang.programs.techsme.workflow import TECH_SME
+
+# The formal review runs until the province decides: the states its decisions leave from.
+UNDER_REVIEW = "pass"
 
 
-def _overdue(today: dt.date) -> Case:
+def _flag(condition: Q) -> Case:
     return Case(
-        When(Q(status=TechSMEApplication.Status.SUBMITTED, review_due__lt=today), then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
     )
 
 
 def application_list(*, user: Any, today: dt.date | None = None) -> QuerySet[TechSMEApplication]:
-    """Visible tech-SME applications, each annotated with `overdue` (review deadline passed)."""
+    """Visible tech-SME applications, each annotated with `awaiting_review` (the formal review
+    is pending) and `overdue` (and its deadline has passed)."""
     today = today or timezone.localdate()
+    pending = TECH_SME.awaiting(UNDER_REVIEW)
     qs = TechSMEApplication.objects.select_related(
         "enterprise", "enterprise__city", "enterprise__region"
-    ).annotate(overdue=_overdue(today))
+    ).annotate(awaiting_review=_flag(pending), overdue=_flag(pending & Q(review_due__lt=today)))
     return scoping.visible(qs, user)
 
 
@@ -44,7 +48,7 @@ def review_queue(*, user: Any) -> QuerySet[TechSMEApplication]:
     """Submitted applications awaiting formal review, the most urgent first."""
     return (
         application_list(user=user)
-        .filter(status=TechSMEApplication.Status.SUBMITTED)
+        .filter(TECH_SME.awaiting(UNDER_REVIEW))
         .order_by("review_due", "id")
     )
 
@@ -65,7 +69,7 @@ def review_deadline(
     application: TechSMEApplication, today: dt.date | None = None
 ) -> deadlines.Deadline | None:
     """The formal-review deadline while the review is pending."""
-    if application.status != TechSMEApplication.Status.SUBMITTED:
+    if not TECH_SME.awaits(application, UNDER_REVIEW):
         return None
     return deadlines.deadline(application.review_due, today)
 

@@ -55,7 +55,10 @@ def _require_not_barred(enterprise: Any, year: int) -> None:
 def registration_create(
     *, actor: Any, enterprise: Any, on: dt.date | None = None, source: str = "web"
 ) -> EvaluationRegistration:
-    """The enterprise opens its account on the evaluation service (or an admin for it)."""
+    """The enterprise opens its account on the evaluation service (or an admin for it).
+
+    A registration has no state, so no workflow: the permission, the event row and the audit
+    entry are this service's."""
     scoping.require(
         acts_for(actor, enterprise.pk, Role.ENTERPRISE) or scoping.can_edit(actor, enterprise)
     )
@@ -82,7 +85,10 @@ def self_assess(
     source: str = "web",
 ) -> TechSMEApplication:
     """Save the enterprise's figures for `year` with the engine's score and reasons: a new
-    draft, or the workflow's `assess` of a draft (or returned) application."""
+    draft, or the workflow's `assess` of a draft (or returned) application.
+
+    A new draft is a creation (a row in its initial state), not a transition: the permission,
+    the event row and the audit entry are written here, as `perform` does for `assess`."""
     scoping.require(acts_for(actor, enterprise.pk, Role.ENTERPRISE))
     if not EvaluationRegistration.objects.filter(enterprise=enterprise).exists():
         raise ValidationError(_("请先注册评价系统"), code="not_registered")

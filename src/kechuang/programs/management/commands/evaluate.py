@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kechuang.core.uploads import RefusedFile, check_workbook
 from kechuang.rules import InputError, SpecError, evaluate, load_program, load_spec
 from kechuang.rules.io import InputFileError, read_enterprise_years, write_output
 
@@ -63,10 +64,15 @@ class Command(BaseCommand):
                 raise CommandError("--year is required (or give --spec)")
             else:
                 spec = load_program(program, year)
+            # The same bounds as an upload (size, zip bomb, sheet extent), checked here: the
+            # rules engine reads files but knows nothing of the deployment's limits.
+            check_workbook(options["input"])
             frame = read_enterprise_years(options["input"])
             result = evaluate(spec, frame)
-        except (SpecError, InputFileError, InputError) as exc:
+        except (SpecError, InputFileError, InputError, RefusedFile) as exc:
             raise CommandError(str(exc)) from exc
+        except OSError as exc:
+            raise CommandError(f"{options['input']}: cannot be read ({exc.strerror})") from exc
         target = options["output"] or sys.stdout
         write_output(result, spec, target)
         passed = int((result["verdict"] == "pass").sum())
