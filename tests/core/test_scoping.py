@@ -191,3 +191,17 @@ def test_services_refuse_what_scoping_refuses(firms):
     with pytest.raises(PermissionDenied):
         services.organization_delete(actor=city, obj=firms["sy"])
     assert Enterprise.objects.get(pk=firms["dl"].pk).phone == ""
+
+
+def test_a_page_of_rows_is_decided_editable_in_one_query(firms, django_assert_num_queries):
+    from django.utils.functional import SimpleLazyObject
+
+    city = user(Role.CITY_ADMIN, city_id="210100")
+    rows = list(firms.values())
+    one_by_one = {f.pk: scoping.can_edit(city, f) for f in rows}
+    assert one_by_one == {firms["sy"].pk: True, firms["sy_zone"].pk: True, firms["dl"].pk: False}
+    lazy = SimpleLazyObject(lambda: city)  # as request.user is
+    with django_assert_num_queries(1):
+        scoping.prefetch_editable(lazy, rows)
+    with django_assert_num_queries(0):
+        assert {f.pk: scoping.can_edit(lazy, f) for f in rows} == one_by_one

@@ -7,6 +7,8 @@ Views and API handlers never filter by hand.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -131,7 +133,44 @@ def editable_q(model: type[models.Model], user: Any) -> Q:
     return NOTHING
 
 
+# On the user object of one request: (model label, pk) -> may edit, decided for a page at once.
+_EDITABLE = "_kc_editable"
+
+
+def _target(user: Any) -> Any:
+    """The user object itself: request.user is a lazy object, set up on first use."""
+    getattr(user, "pk", None)
+    return getattr(user, "_wrapped", user)
+
+
+def _known(user: Any) -> dict[tuple[str, Any], bool] | None:
+    return getattr(_target(user), "__dict__", {}).get(_EDITABLE)
+
+
+def prefetch_editable(user: Any, objs: Iterable[models.Model | None]) -> None:
+    """Decide `can_edit` for many rows (the organisations of a page) in one query per model,
+    so that the checks each row makes next ask the database nothing."""
+    by_model: dict[type[models.Model], set[Any]] = defaultdict(set)
+    for obj in objs:
+        if obj is not None:
+            by_model[type(obj)].add(obj.pk)
+    target = _target(user)
+    if not by_model or not hasattr(target, "__dict__"):
+        return
+    known = target.__dict__.setdefault(_EDITABLE, {})
+    for model, pks in by_model.items():
+        q = editable_q(model, user)
+        yes: set[Any] = set()
+        if q != NOTHING:
+            yes = set(model._default_manager.filter(q, pk__in=pks).values_list("pk", flat=True))
+        for pk in pks:
+            known[(model._meta.label, pk)] = pk in yes
+
+
 def can_edit(user: Any, obj: models.Model) -> bool:
+    known = _known(user)
+    if known is not None and (key := (obj._meta.label, obj.pk)) in known:
+        return known[key]
     q = editable_q(type(obj), user)
     if q == NOTHING:
         return False

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kechuang.core import personal
+from kechuang.core import personal, scoping
 from kechuang.core.http import act, paginate, save
 from kechuang.core.roles import Role
 from kechuang.core.scoping import role_of
@@ -138,6 +138,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
         request.GET or None, queryset=selectors.transfer_list(user=request.user)
     )
     page = paginate(request, filterset.qs, PAGE_SIZE)
+    scoping.prefetch_editable(request.user, [t.institution for t in page])
     for t in page:
         t.editable = services.may_update(request.user, t)
     return render(

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kechuang.core import scoping
 from kechuang.core.http import act, form_errors, paginate, save
 from kechuang.core.roles import Role
 from kechuang.core.scoping import role_of
@@ -117,6 +118,7 @@ def challenge_demand_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.challenge_demand_list(user=request.user)
     filterset = ChallengeDemandFilter(request.GET or None, queryset=qs)
     page = paginate(request, filterset.qs)
+    scoping.prefetch_editable(request.user, [d.enterprise for d in page])
     for d in page:
         d.actions, _names = buttons(DEMAND, request.user, d)
     return render(
