@@ -146,3 +146,14 @@ def bank_reads_of_enterprise(*, user: Any, enterprise: Enterprise, channel: str 
         what.append(BankRead.What.FIGURES)
     for w in what:
         bank_reads_record(user=user, enterprise_ids=[enterprise.pk], what=w, channel=channel)
+
+
+def bank_reads_exported(*, user: Any, rows: models.QuerySet[Any]) -> None:
+    """Record a bank's export of enterprises (their profile) or of their yearly figures."""
+    if rows.model is Enterprise:
+        ids, what = rows.values_list("pk", flat=True), BankRead.What.PROFILE
+    elif rows.model is EnterpriseYear:
+        ids, what = rows.values_list("enterprise_id", flat=True), BankRead.What.FIGURES
+    else:
+        return
+    bank_reads_record(user=user, enterprise_ids=ids, what=what, channel=BankRead.Channel.EXPORT)

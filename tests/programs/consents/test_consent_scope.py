@@ -20,6 +20,7 @@ from kechuang.programs.consents.services import consent_grant
 from kechuang.registry import exporting, selectors
 from kechuang.registry.models import BankRead, DataConsent, EnterpriseYear
 from tests.factories import EnterpriseFactory, EnterpriseYearFactory, UserFactory
+from tests.jobs_support import export_file
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/registry"
@@ -185,3 +186,23 @@ def test_others_reads_are_not_recorded(firms, province_admin):
     login(province_admin).get(f"{API}/enterprises/{firms['registry'].pk}")
     assert not BankRead.objects.exists()
     assert EnterpriseYear.objects.count() == 3
+
+
+def test_the_exports_keep_to_the_scope_and_are_recorded(firms, banker, settings):
+    settings.JOBS_INLINE = True
+    client = login(banker)
+    csv = {"format": "csv"}
+    listed = client.get(reverse("registry:enterprise_export"), csv).content.decode("utf-8-sig")
+    assert "授权profile" in listed and "授权registry" in listed and "授权points" not in listed
+    years = client.get(reverse("registry:enterprise_year_export"), csv).content.decode("utf-8-sig")
+    assert firms["registry"].uscc in years
+    assert firms["profile"].uscc not in years and firms["points"].uscc not in years
+    # A workbook is made by a job: recorded there too.
+    export_file(client, reverse("registry:enterprise_year_export"), {"format": "xlsx"})
+    exported = BankRead.objects.filter(channel="export")
+    assert sorted(exported.values_list("enterprise__name", "what")) == [
+        ("授权profile", "profile"),
+        ("授权registry", "figures"),
+        ("授权registry", "figures"),
+        ("授权registry", "profile"),
+    ]
