@@ -26,13 +26,13 @@ from kechuang.programs.runs.services import run_evaluation
 from kechuang.programs.techsme.models import Revocation
 from kechuang.registry import selectors as registry_selectors
 from kechuang.registry import services as registry_services
-from kechuang.registry.models import BankBranch, DataConsent, Person
+from kechuang.registry.models import BankBranch, BankRead, DataConsent, Person
 from tests import factories as f
 from tests.market.matrix import BREV, BRK, CBID, CCALL, CDEM, CHAL, CLIST, MEVT, PPROJ, TRN
 from tests.programs.matrix import ADM, ADMY, CALL, CERT, GRA, GRQ, NOTICE, OBJ, REV, TSA, TSQ
 from tests.programs.matrix_runs import POINTS, RUN
 from tests.role_matrix_world import ACH, BANK, CAT, CON, DEM, ENT, INST, PERS, PLAT, SVC, TRA
-from tests.test_role_matrix import BGJOB
+from tests.test_role_matrix import BGJOB, BREAD
 
 D = dt.date
 _serial = itertools.count(1)
@@ -331,6 +331,17 @@ def bank_points(ctx: Ctx, n: int) -> Made:
     return Made([r.pk for r in results], [r.enterprise.name for r in results], whole=True)
 
 
+def bank_reads(ctx: Ctx, n: int) -> Made:
+    """n more enterprises that the bank read."""
+    made = [
+        BankRead.objects.create(
+            enterprise=_enterprise(i), bank=ctx.bank, what="profile", channel="api"
+        )
+        for i in range(n)
+    ]
+    return _made(made)
+
+
 def background_jobs(ctx: Ctx, n: int) -> Made:
     made = [
         Job.objects.create(kind="core.selftest", created_by=ctx.province, total=10 + i)
@@ -341,6 +352,7 @@ def background_jobs(ctx: Ctx, n: int) -> Made:
 
 MAKERS: dict[str, Callable[[Ctx, int], Made]] = {
     BGJOB: background_jobs,
+    BREAD: bank_reads,
     ENT: enterprises,
     INST: institutions,
     SVC: service_institutions,

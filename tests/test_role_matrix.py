@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from kechuang.api import api
 from kechuang.core import jobs
 from kechuang.core.roles import Role
+from kechuang.registry.models import BankRead
 from tests.factories import make_uscc
 from tests.market.matrix import (
     BREV,
@@ -94,6 +95,7 @@ from tests.role_matrix_world import (
 
 pytestmark = pytest.mark.django_db
 BGJOB = "background_job"
+BREAD = "bank_read"  # what banks read through consents: the enterprise read, the bank, its city
 
 # --- the expectation tables -----------------------------------------------------------------
 
@@ -180,6 +182,7 @@ EDIT = {  #     province city      zone  enterprise institution service bank  ex
 # The world's jobs are queued: the administrations that see one may cancel it (and are
 # refused a retry, 403, as a queued job cannot be retried); the others get 404.
 EDIT[BGJOB] = by_role(ALL, CITY, NO, NO, NO, NO, NO, NO, NO)
+READ[BREAD] = by_role(ALL, CITY, NO, OWN, NO, NO, OWN, NO, NO)
 TABLES = Tables(read=READ, edit=EDIT)
 # Who may open a form that creates something (or upload a file of such things).
 REGISTRARS = frozenset({Role.PROVINCE_ADMIN, Role.CITY_ADMIN})
@@ -365,6 +368,8 @@ PAGES: dict[str, Spec] = {
     "programs:sim_publish": PostOnly(SIM),
     "programs:bank_points": ListOf(POINTS, login=True),
     "programs:consents": CreateOf(ENTERPRISES),
+    # the enterprise's own page of the reads of its data (the API lists them for all parties)
+    "programs:consent_reads": CreateOf(ENTERPRISES),
     "programs:consent_revoke": PostOnly(CONSENT),
     "core:job_list": LoggedIn(),  # each sees the jobs of its own scope
     "core:job_detail": DetailOf(BGJOB, login=True),
@@ -473,6 +478,7 @@ API_OPERATIONS: dict[str, Spec] = {
     "programs_runs_run_results": DetailOf(RUN, login=True),
     "programs_runs_result_detail": DetailOf(RES, login=True),
     "programs_consents_bank_points": ListOf(POINTS, login=True),
+    "programs_consents_bank_reads": ListOf(BREAD, login=True),
 }
 
 # --- enumerating the project ----------------------------------------------------------------
@@ -514,6 +520,13 @@ OPERATIONS = sorted(
 PAGE_ROUTES = _page_routes()
 
 
+def _bank_read(w: World, enterprise: str, bank: str) -> Row:
+    e = next(r.obj for r in w.rows[ENT] if r.name == enterprise)
+    b = next(r.obj for r in w.rows[BANK] if r.name == bank)
+    read = BankRead.objects.create(enterprise=e, bank=b, what="profile", channel="api")
+    return Row(read, e.city_id, owners={Role.ENTERPRISE: (e.pk,), Role.BANK: (b.pk,)})
+
+
 @pytest.fixture
 def world(settings) -> World:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -521,6 +534,7 @@ def world(settings) -> World:
     w.rows.update(market_rows(w))
     w.rows.update(programs_rows(w))
     w.rows.update(runs_rows(w))
+    w.rows[BREAD] = [_bank_read(w, "矩阵企业大连授权", "矩阵银行沈阳")]
     w.rows[BGJOB] = [
         Row(jobs.enqueue("core.selftest", actor=w.users[Role.PROVINCE_ADMIN]), None),
         Row(jobs.enqueue("core.selftest", actor=w.users[Role.CITY_ADMIN]), SY),

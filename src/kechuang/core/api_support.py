@@ -29,7 +29,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import Field, PlainSerializer, WithJsonSchema, create_model
 
-from kechuang.core import apikeys
+from kechuang.core import apikeys, scoping
 
 # --- authentication -------------------------------------------------------------------------
 
@@ -159,7 +159,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     """Domain exceptions become the declared error responses, with messages in the UI language."""
 
     def denied(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return api.create_response(request, {"detail": _("无权执行此操作")}, status=403)
+        # A refusal with a reason (a field the caller may not change) says it.
+        detail = str(exc) if isinstance(exc, scoping.Refused) else _("无权执行此操作")
+        return api.create_response(request, {"detail": detail}, status=403)
 
     def missing(request: HttpRequest, exc: Exception) -> HttpResponse:
         return api.create_response(request, {"detail": _("未找到")}, status=404)

@@ -1,21 +1,23 @@
 """Who may see and change what: the one place where scope is decided (DESIGN.md §1).
 
 Every scoped model declares a `ScopePolicy` naming the lookups that tie a row to a city,
-a zone or an organisation. Selectors call `visible()`; services call `require_edit()`.
-Views and API handlers never filter by hand.
+a zone or an organisation, and which of its fields an owner may change. Selectors call
+`visible()`; services call `require_edit()` and `require_fields()`; forms offer
+`writable_fields()`. Views and API handlers never filter or pick fields by hand.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from kechuang.core.roles import Role
 
@@ -38,6 +40,19 @@ class ScopePolicy:
     # Fields holding personal data (field -> "name" or "phone", the way it is masked): shown in
     # full only to `personal_full_q`, masked to the other readers, never to anonymous ones.
     personal: dict[str, str] = field(default_factory=dict)
+    # The fields an owner may change: what it owns the truth of (contacts, descriptions).
+    # Identity, location, status and certificates are changed by an admin in scope only.
+    # None: every field the owner may edit at all (`editable_by_owner`).
+    owner_fields: frozenset[str] | None = None
+    # Whether a row is closed to its owner (figures a program has used), and why.
+    owner_lock: Callable[[Any], bool] | None = None
+    owner_lock_message: Any = ""  # a (lazy) translated text
+    # The consent scopes that show the row to a bank (`consent`); empty: any scope.
+    consent_scopes: tuple[str, ...] = ()
+
+
+class Refused(PermissionDenied):
+    """A refusal whose reason the user is told (a field it may not change, a locked row)."""
 
 
 def _policy(model: type[models.Model]) -> ScopePolicy:
@@ -84,7 +99,7 @@ def visible_q(model: type[models.Model], user: Any) -> Q:
     if role in policy.own and user.organization_id is not None:
         q |= _own_q(policy.own[role], user.organization_id)
     if role == Role.BANK and policy.consent and user.organization_id is not None:
-        q |= consent_q(policy.consent, user.organization_id)
+        q |= consent_q(policy.consent, user.organization_id, scopes=policy.consent_scopes)
     return _with_people(q, model, policy, user)
 
 
@@ -96,18 +111,23 @@ def _with_people(q: Q, model: type[models.Model], policy: ScopePolicy, user: Any
     return Q(pk__in=rows) if q == NOTHING else q | Q(pk__in=rows)
 
 
-def consent_q(enterprise_path: str, bank_id: int, on: date | None = None) -> Q:
-    """Enterprises that granted `bank_id` a consent that is in force `on` (today)."""
+def consent_q(
+    enterprise_path: str, bank_id: int, on: date | None = None, scopes: Iterable[str] = ()
+) -> Q:
+    """Enterprises that granted `bank_id` a consent that is in force `on` (today) and, when
+    `scopes` are given, covers one of them. One Q, so that every condition holds on the same
+    consent."""
     on = on or date.today()
     prefix = "" if enterprise_path == "pk" else f"{enterprise_path}__"
-    return Q(
-        **{
-            f"{prefix}consents__bank_id": bank_id,
-            f"{prefix}consents__granted_on__lte": on,
-            f"{prefix}consents__expires_on__gte": on,
-            f"{prefix}consents__revoked_at__isnull": True,
-        }
-    )
+    conditions: dict[str, Any] = {
+        f"{prefix}consents__bank_id": bank_id,
+        f"{prefix}consents__granted_on__lte": on,
+        f"{prefix}consents__expires_on__gte": on,
+        f"{prefix}consents__revoked_at__isnull": True,
+    }
+    if scopes:
+        conditions[f"{prefix}consents__scope__in"] = tuple(scopes)
+    return Q(**conditions)
 
 
 def visible(queryset: models.QuerySet[M], user: Any) -> models.QuerySet[M]:
@@ -177,6 +197,71 @@ def can_edit(user: Any, obj: models.Model) -> bool:
     return type(obj)._default_manager.filter(q, pk=obj.pk).exists()
 
 
+def _field_names(model: type[models.Model]) -> set[str]:
+    return {
+        f.name
+        for f in model._meta.concrete_fields
+        if f.editable and not f.primary_key and not f.generated
+    }
+
+
+def _admin_in_scope(user: Any) -> bool:
+    # Only these roles reach `editable_q` other than as an owner.
+    return role_of(user) in (Role.PROVINCE_ADMIN, Role.CITY_ADMIN)
+
+
+def writable_fields(user: Any, obj: models.Model) -> set[str]:
+    """The fields of `obj` that `user` may change: all of them for an admin in scope, those
+    the model's policy leaves to the owner for its owner (none while the row is locked),
+    none for anyone else."""
+    if not can_edit(user, obj):
+        return set()
+    names = _field_names(type(obj))
+    if _admin_in_scope(user):
+        return names
+    policy = _policy(type(obj))
+    if policy.owner_lock is not None and obj.pk is not None and policy.owner_lock(obj):
+        return set()
+    return names if policy.owner_fields is None else names & policy.owner_fields
+
+
+def _changed(obj: models.Model, name: str, value: Any) -> str | None:
+    """The name of the field `name` (a field or its `_id`) if `value` would change it."""
+    try:
+        f = obj._meta.get_field(name)
+    except FieldDoesNotExist:  # not a field: the service's own business
+        return None
+    if not getattr(f, "concrete", False) or getattr(f, "many_to_many", False):
+        return None
+    current = getattr(obj, getattr(f, "attname", name), None)
+    if isinstance(value, models.Model):
+        value = value.pk
+    return f.name if current != value else None
+
+
+def require_fields(user: Any, obj: models.Model, data: Mapping[str, Any]) -> None:
+    """Refuse, naming them, the changes in `data` to fields `user` may not change. A field
+    sent with its current value is no change and passes (a client may send the whole record)."""
+    require_edit(user, obj)
+    if _admin_in_scope(user) or obj.pk is None:
+        return
+    policy = _policy(type(obj))
+    locked = policy.owner_lock is not None and policy.owner_lock(obj)
+    if policy.owner_fields is None and not locked:
+        return
+    allowed = frozenset() if locked else (policy.owner_fields or frozenset())
+    changed = []
+    for name, value in data.items():
+        field_name = _changed(obj, name, value)
+        if field_name is not None and field_name not in allowed:
+            changed.append(name)
+    if not changed:
+        return
+    if locked:
+        raise Refused(str(policy.owner_lock_message))
+    raise Refused(gettext("无权修改以下字段:%(fields)s") % {"fields": ", ".join(changed)})
+
+
 def can_view(user: Any, obj: models.Model) -> bool:
     q = visible_q(type(obj), user)
     if q == NOTHING:
@@ -232,3 +317,9 @@ def require(allowed: bool) -> None:
 
 def require_edit(user: Any, obj: models.Model) -> None:
     require(can_edit(user, obj))
+
+
+def may_read_history(user: Any) -> bool:
+    """The change history of a record is for those who keep it, never for a bank: a consent
+    covers what the data is, not who changed it when."""
+    return role_of(user) not in (None, Role.BANK)

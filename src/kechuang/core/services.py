@@ -34,7 +34,7 @@ def object_update(
     *, actor: Any, obj: M, data: Mapping[str, Any], source: str = "web", check: bool = True
 ) -> M:
     if check:
-        scoping.require_edit(actor, obj)
+        scoping.require_fields(actor, obj, data)
     before = audit.snapshot(obj)
     _assign(obj, data)
     obj.full_clean()

@@ -48,6 +48,7 @@ from kechuang.registry.filters import (
 )
 from kechuang.registry.models import (
     BankBranch,
+    BankRead,
     Enterprise,
     Platform,
     PlatformInvestment,
@@ -125,21 +126,32 @@ def enterprise_list(
 ) -> Any:
     user = actor(request)
     qs = apply_filters(EnterpriseFilter, filters, selectors.enterprise_list(user=user))
-    return page(qs, limit, offset)
+    result = page(qs, limit, offset)
+    services.bank_reads_record(
+        user=user,
+        enterprise_ids=[e.pk for e in result["items"]],
+        what=BankRead.What.PROFILE,
+        channel=BankRead.Channel.API,
+    )
+    return result
 
 
 @router.get(
     "/enterprises/{enterprise_id}", **login_required("企业详情(含年度数据)", EnterpriseDetail)
 )
 def enterprise_detail(request: HttpRequest, enterprise_id: int = path_id("企业ID")) -> Any:
-    return _enterprise(actor(request), enterprise_id)
+    obj = _enterprise(actor(request), enterprise_id)
+    services.bank_reads_of_enterprise(user=actor(request), enterprise=obj, channel="api")
+    return obj
 
 
 @router.post("/enterprises", **login_required("登记企业", EnterpriseDetail, status=201))
 def enterprise_create(request: HttpRequest, payload: EnterpriseIn) -> Any:
     user = actor(request)
     obj = services.enterprise_create(actor=user, data=payload.model_dump(), source="api")
-    return Status(201, _enterprise(user, obj.pk))
+    saved = _enterprise(user, obj.pk)
+    saved.warnings = services.record_warnings(saved)  # type: ignore[attr-defined]
+    return Status(201, saved)
 
 
 @router.patch("/enterprises/{enterprise_id}", **login_required("修改企业", EnterpriseDetail))
@@ -150,7 +162,9 @@ def enterprise_update(
     obj = selectors.enterprise_get(user=user, pk=enterprise_id)
     data = payload.model_dump(exclude_unset=True)
     services.enterprise_update(actor=user, enterprise=obj, data=data, source="api")
-    return _enterprise(user, obj.pk)
+    saved = _enterprise(user, obj.pk)
+    saved.warnings = services.record_warnings(saved)  # type: ignore[attr-defined]
+    return saved
 
 
 @router.put(

@@ -12,7 +12,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.exports import Table, exporter
-from kechuang.registry import exporting, filters, selectors
+from kechuang.registry import exporting, filters, selectors, services
 from kechuang.registry.views_io import EXPORTS, Export
 
 LABELS = {
@@ -27,6 +27,7 @@ LABELS = {
 def _list(spec: Export) -> Any:
     def build(user: Any, query: str, extra: dict[str, Any]) -> Table:
         rows = spec.filterset(QueryDict(query), queryset=spec.rows(user=user)).qs
+        services.bank_reads_exported(user=user, rows=rows)
         return Table(
             [[str(c.label) for c in spec.columns]],
             exporting.table_rows(rows, spec.columns, user),
@@ -47,6 +48,7 @@ def enterprise_years(user: Any, query: str, extra: dict[str, Any]) -> Table:
         QueryDict(query), queryset=selectors.enterprise_list(user=user)
     ).qs
     rows = exporting.enterprise_years_of(user=user, enterprises=enterprises)
+    services.bank_reads_exported(user=user, rows=rows)
     columns = exporting.ENTERPRISE_YEAR_COLUMNS
     return Table(
         [[str(c.label) for c in columns]],

@@ -37,7 +37,17 @@ class RegistryForm(forms.ModelForm):
     """A ModelForm whose `cleaned_data` a service saves (never `form.save()`)."""
 
     def service_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
+        # The fields offered: a form restricted to what the user may change sends no others.
+        return {
+            name: self.cleaned_data[name] for name in self._meta.fields or () if name in self.fields
+        }
+
+    def offer_only(self, names: set[str]) -> None:
+        """Keep only the fields named (those the user may change, `scoping.writable_fields`):
+        the others are neither shown nor read from the post."""
+        for name in list(self.fields):
+            if name not in names:
+                del self.fields[name]
 
     def add_service_error(self, error: ValidationError) -> None:
         """Show an error the service raised next to its field, or above the form."""

@@ -111,6 +111,13 @@ class EnterpriseDetail(EnterpriseOut):
     cluster_id: int | None
     listed_on: date | None
     years: list[EnterpriseYearOut]
+    warnings: list[str] = Field(
+        default_factory=list, description="保存后的提示(不影响保存),如统一社会信用代码地区不符"
+    )
+
+    @staticmethod
+    def resolve_warnings(obj: Any) -> list[str]:
+        return list(getattr(obj, "warnings", []))
 
     @staticmethod
     def resolve_contact(obj: Any, context: Any) -> str:

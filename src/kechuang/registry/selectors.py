@@ -69,7 +69,7 @@ def person_list(*, user: Any) -> QuerySet[Person]:
 
 def object_history(*, user: Any, obj: Any) -> QuerySet[AuditEntry]:
     """The audit history of `obj`, for those who may see the object."""
-    if not scoping.can_view(user, obj):
+    if not scoping.may_read_history(user) or not scoping.can_view(user, obj):
         return AuditEntry.objects.none()
     return history(obj)
 
@@ -136,6 +136,8 @@ def person_memberships(*, user: Any, person: Person) -> QuerySet[PlatformMember]
 
 def enterprise_year_history(*, user: Any, enterprise: Enterprise) -> QuerySet[AuditEntry]:
     """The audit entries of all the yearly records of `enterprise` that `user` may see."""
+    if not scoping.may_read_history(user):
+        return AuditEntry.objects.none()
     ids = [
         str(pk)
         for pk in enterprise_years(user=user, enterprise=enterprise).values_list("pk", flat=True)

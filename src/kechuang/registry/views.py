@@ -26,7 +26,7 @@ from kechuang.core import personal, scoping
 from kechuang.registry import display, forms, selectors, services
 from kechuang.registry.importing import can_import
 from kechuang.registry.kinds import KINDS, Kind, Related
-from kechuang.registry.models import EnterpriseYear
+from kechuang.registry.models import BankRead, Enterprise, EnterpriseYear
 
 PAGE_SIZE = 50
 
@@ -56,6 +56,10 @@ def object_list(request: HttpRequest, kind: Kind) -> HttpResponse:
     if not rows.ordered:  # an aggregate (a bank's branch count) drops the default order
         rows = rows.order_by(*(kind.model._meta.ordering or ["pk"]))
     page = _page(rows, request.GET.get("page"))
+    if kind.model is Enterprise:
+        services.bank_reads_record(
+            user=request.user, enterprise_ids=[e.pk for e in page], what=BankRead.What.PROFILE
+        )
     htmx = getattr(request, "htmx", None)
     # A filter change or a click on a heading or page number asks for the table only.
     partial = htmx is not None and bool(htmx) and not htmx.boosted
@@ -78,6 +82,8 @@ def object_list(request: HttpRequest, kind: Kind) -> HttpResponse:
 
 def object_detail(request: HttpRequest, kind: Kind, pk: int) -> HttpResponse:
     obj = _get(kind, request, pk)
+    if isinstance(obj, Enterprise):
+        services.bank_reads_of_enterprise(user=request.user, enterprise=obj)
     history = selectors.object_history(user=request.user, obj=obj)
     extras = kind.extras(request.user, obj)
     conceal = personal.for_user(request.user, obj)
@@ -105,6 +111,14 @@ def _save(form: forms.RegistryForm, save: Callable[[], Any]) -> Any | None:
     except ValidationError as exc:
         form.add_service_error(exc)
         return None
+    except scoping.Refused as exc:  # a field it may not change, a year a program has used
+        form.add_error(None, str(exc))
+        return None
+
+
+def _warn(request: HttpRequest, obj: Any) -> None:
+    for warning in services.record_warnings(obj):
+        messages.warning(request, warning)
 
 
 @login_required
@@ -119,6 +133,7 @@ def object_create(request: HttpRequest, kind: Kind) -> HttpResponse:
         obj = _save(form, lambda: create(actor=request.user, data=form.service_data()))
         if obj is not None:
             messages.success(request, _("已保存。"))
+            _warn(request, obj)
             return redirect(kind.url("detail", obj.pk))
     else:
         city = getattr(request.user, "city_id", None)
@@ -135,15 +150,19 @@ def object_edit(request: HttpRequest, kind: Kind, pk: int) -> HttpResponse:
     obj = _get(kind, request, pk)
     scoping.require_edit(request.user, obj)
     kwargs = kind.form_kwargs(request.user)
+    writable = scoping.writable_fields(request.user, obj)
     # The form validates a copy, so that the service still sees (and audits) the old values.
     if request.method == "POST":
         form = form_class(request.POST, instance=copy.copy(obj), **kwargs)
+        form.offer_only(writable)
         saved = _save(form, lambda: update(actor=request.user, obj=obj, data=form.service_data()))
         if saved is not None:
             messages.success(request, _("已保存。"))
+            _warn(request, saved)
             return redirect(kind.url("detail", obj.pk))
     else:
         form = form_class(instance=copy.copy(obj), **kwargs)
+        form.offer_only(writable)
     context = {"kind": kind, "form": form, "object": obj, "cancel_url": kind.url("detail", obj.pk)}
     return render(request, "registry/form.html", context)
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.core import uploads
 from kechuang.core.forms import SubmissionKey
 from kechuang.core.views_jobs import export_page
-from kechuang.registry import exporting, filters, selectors
+from kechuang.registry import exporting, filters, selectors, services
 from kechuang.registry.exporting import FORMATS, ExportColumn, Format, export_queryset
 from kechuang.registry.importing import can_import
 from kechuang.registry.importing.columns import COLUMNS
@@ -91,6 +91,7 @@ def export_list(request: HttpRequest, kind: str) -> HttpResponse:
         back = reverse(f"registry:{kind}_list")
         return export_page(request, f"registry.{kind}", title=spec.filename, back=back)
     rows = spec.filterset(request.GET, queryset=spec.rows(user=request.user)).qs
+    services.bank_reads_exported(user=request.user, rows=rows)
     stamp = timezone.localdate().isoformat()
     return _file(
         export_queryset(rows, spec.columns, fmt, user=request.user), fmt, f"{spec.filename}-{stamp}"
@@ -110,6 +111,7 @@ def export_enterprise_years(request: HttpRequest) -> HttpResponse:
         request.GET, queryset=selectors.enterprise_list(user=request.user)
     ).qs
     rows = exporting.enterprise_years_of(user=request.user, enterprises=enterprises)
+    services.bank_reads_exported(user=request.user, rows=rows)
     data = export_queryset(rows, exporting.ENTERPRISE_YEAR_COLUMNS, fmt, user=request.user)
     return _file(data, fmt, f"企业年度数据-{timezone.localdate().isoformat()}")
 

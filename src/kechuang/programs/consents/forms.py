@@ -14,6 +14,7 @@ from kechuang.registry.models import Bank
 class ConsentForm(forms.Form):
     SCOPES = (
         ("innovation_points", _("创新积分")),
+        ("profile", _("登记信息(含创新积分)")),
         ("registry", _("登记信息与年度数据(含创新积分)")),
     )
 

@@ -9,18 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from kechuang.core import scoping
 from kechuang.core.roles import Role
 from kechuang.programs.runs.models import EvaluationResult, EvaluationRun
-from kechuang.registry.models import DataConsent, Enterprise
+from kechuang.registry.models import BankRead, DataConsent, Enterprise
+from kechuang.registry.models.base import POINTS_SCOPES
 
 POINTS = "innovation-points"
-
-
-# Consent scopes that let a bank see an enterprise's innovation points.
-POINTS_SCOPES = ("innovation_points", "registry")
 
 
 DONE = EvaluationRun.Status.DONE
@@ -38,7 +35,7 @@ def bank_points(*, user: Any) -> QuerySet[EvaluationResult]:
         return EvaluationResult.objects.none()
     # One filter() call: the consent's bank, dates and scope must hold on the same consent.
     consented = Enterprise.objects.filter(
-        scoping.consent_q("pk", user.organization_id) & Q(consents__scope__in=POINTS_SCOPES)
+        scoping.consent_q("pk", user.organization_id, scopes=POINTS_SCOPES)
     ).values("pk")
     latest = (
         EvaluationResult.objects.filter(
@@ -54,3 +51,11 @@ def bank_points(*, user: Any) -> QuerySet[EvaluationResult]:
         .select_related("enterprise", "enterprise__city", "enterprise__zone", "run")
         .order_by("-score", "enterprise__name", "pk")
     )
+
+
+def bank_reads(*, user: Any) -> QuerySet[BankRead]:
+    """What banks read through consents: an enterprise its own, a bank its own reads, a city
+    bureau those of its enterprises."""
+    return scoping.visible(
+        BankRead.objects.select_related("bank", "reader", "enterprise"), user
+    ).order_by("-at", "-id")

@@ -11,4 +11,5 @@ urlpatterns = [
     path("bank/innovation-points", views.bank_points, name="bank_points"),
     path("consents/", views.consents, name="consents"),
     path("consents/<int:pk>/revoke", views.consent_revoke, name="consent_revoke"),
+    path("consents/reads", views.bank_reads, name="consent_reads"),
 ]

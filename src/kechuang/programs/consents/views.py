@@ -18,12 +18,17 @@ from kechuang.programs.consents.forms import ConsentForm
 from kechuang.programs.consents.workflow import CONSENT
 from kechuang.programs.pages import lang, own_enterprise
 from kechuang.programs.runs import selectors as runs
+from kechuang.registry import services as registry
+from kechuang.registry.models import BankRead
 
 
 @login_required
 def bank_points(request: HttpRequest) -> HttpResponse:
     rows = sel.bank_points(user=request.user)
     page = paginate(request, rows)
+    registry.bank_reads_record(
+        user=request.user, enterprise_ids=[r.enterprise_id for r in page], what=BankRead.What.POINTS
+    )
     language = lang()
     items = [{"result": r, "sentences": runs.explanation(r, language)} for r in page]
     return render(request, "programs/consents/bank_points.html", {"page": page, "items": items})
@@ -61,3 +66,11 @@ def consent_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         done=_("已撤回授权"),
         back="programs:consents",
     )
+
+
+@login_required
+def bank_reads(request: HttpRequest) -> HttpResponse:
+    """Who of which bank read what of the enterprise's data, and when."""
+    enterprise = own_enterprise(request)
+    page = paginate(request, sel.bank_reads(user=request.user).filter(enterprise=enterprise))
+    return render(request, "programs/consents/bank_reads.html", {"page": page})

@@ -1,8 +1,9 @@
 """An enterprise's consent that a bank may read its data (数据授权).
 
-1. The enterprise grants a bank a consent for a scope (innovation points, or registry data
-   with innovation points) until a date of its choice; from the day it is granted the bank
-   sees what it covers.
+1. The enterprise grants a bank a consent for a scope (innovation points; the profile with
+   the points; the profile, the yearly figures and the points) until a date of its choice;
+   from the day it is granted the bank sees what it covers, and nothing else. There is one
+   live consent per bank and scope; every read the bank makes through it is recorded.
 2. The enterprise may revoke a consent in force at any time (撤回): the bank loses sight of
    the data at once. A consent past its end date has expired and needs no revocation.
 

@@ -20,11 +20,13 @@ from kechuang.registry.models.platforms import (
     PlatformInvestment,
     PlatformMember,
 )
+from kechuang.registry.models.reads import BankRead
 
 __all__ = [
     "Award",
     "Bank",
     "BankBranch",
+    "BankRead",
     "DataConsent",
     "Enterprise",
     "EnterpriseYear",

@@ -35,6 +35,16 @@ def money(verbose: str | _StrPromise) -> models.DecimalField:
 # organisation and its city's administration (core/scoping.py).
 PERSONAL = {"contact": "name", "phone": "phone"}
 
+# What an organisation owns the truth of and may change itself: how to reach it. Its identity
+# (USCC, name), location (city, county, zone), status and certificates are its bureau's.
+OWNER_FIELDS = frozenset({"address", "contact", "phone"})
+
+# The consent scopes of an enterprise to a bank (数据授权范围), each covering the ones before:
+# innovation points; the profile (registry record and dated facts); the yearly figures.
+POINTS_SCOPES = ("innovation_points", "profile", "registry")
+PROFILE_SCOPES = ("profile", "registry")
+FIGURES_SCOPES = ("registry",)
+
 
 class Organization(TimeStampedModel):
     uscc = models.CharField(
@@ -81,4 +91,9 @@ class Organization(TimeStampedModel):
         if city_code.isdigit() and region_code and region_code[:4] != city_code[:4]:
             raise ValidationError(
                 {"region": _("所在区县不属于所选的市")}, code="region_city_mismatch"
+            )
+        zone = self.zone if self.zone_id is not None else None
+        if zone is not None and zone.city_id != self.city_id:
+            raise ValidationError(
+                {"zone": _("所选高新区不在该记录所属的市")}, code="zone_city_mismatch"
             )

@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.core import validation
 from kechuang.core.models import Industry, IndustryCluster, TimeStampedModel
 from kechuang.core.scoping import ScopePolicy
-from kechuang.registry.models.base import PERSONAL, Organization, money
+from kechuang.registry.models.base import (
+    FIGURES_SCOPES,
+    OWNER_FIELDS,
+    PERSONAL,
+    PROFILE_SCOPES,
+    Organization,
+    money,
+)
 
 
 class Enterprise(Organization):
@@ -77,7 +84,13 @@ class Enterprise(Organization):
     is_software_enterprise = models.BooleanField(_("软件企业证书"), default=False)
 
     scope_policy = ScopePolicy(
-        city="city", zone="zone", own={"enterprise": "pk"}, consent="pk", personal=PERSONAL
+        city="city",
+        zone="zone",
+        own={"enterprise": "pk"},
+        consent="pk",
+        consent_scopes=PROFILE_SCOPES,
+        personal=PERSONAL,
+        owner_fields=OWNER_FIELDS,
     )
 
     class Meta:
@@ -108,6 +121,22 @@ class Enterprise(Organization):
 
 def nonneg(name: str) -> Q:
     return Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 0})
+
+
+# The reverse relations of Enterprise through which programs record what they read: a result
+# of year N read the figures of every year up to N; an application names the year it
+# pre-filled from. Lookups, not imports: the registry sits below the programs.
+USED_BY_RESULTS = "evaluation_results__year__gte"
+USED_BY_APPLICATIONS = "tech_sme_applications__source_year"
+
+
+def figures_used(row: EnterpriseYear) -> bool:
+    """Whether a program has used this year's figures: then the owner may not change them."""
+    firm = Enterprise.objects.filter(pk=row.enterprise_id)
+    return (
+        firm.filter(**{USED_BY_RESULTS: row.year}).exists()
+        or firm.filter(**{USED_BY_APPLICATIONS: row.pk}).exists()
+    )
 
 
 YEAR_COUNTS = (
@@ -197,6 +226,9 @@ class EnterpriseYear(TimeStampedModel):
         zone="enterprise__zone",
         own={"enterprise": "enterprise_id"},
         consent="enterprise",
+        consent_scopes=FIGURES_SCOPES,
+        owner_lock=figures_used,
+        owner_lock_message=_("该年度数据已被评价或申报使用,不能自行修改;请联系所在市科技局更正。"),
     )
 
     class Meta:
@@ -252,6 +284,7 @@ class EnterpriseFact(TimeStampedModel):
         zone="enterprise__zone",
         own={"enterprise": "enterprise_id"},
         consent="enterprise",
+        consent_scopes=PROFILE_SCOPES,
         editable_by_owner=False,
     )
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.models import TimeStampedModel
 from kechuang.core.scoping import ScopePolicy
-from kechuang.registry.models.base import PERSONAL, Organization
+from kechuang.registry.models.base import OWNER_FIELDS, PERSONAL, Organization
 from kechuang.registry.models.enterprise import Enterprise
 
 PUBLIC = Q(pk__isnull=False)  # every row; a bare Q() would vanish when OR-ed
@@ -25,7 +25,11 @@ class Institution(Organization):
     central_in_province = models.BooleanField(_("中直驻辽"), default=False)
 
     scope_policy = ScopePolicy(
-        city="city", own={"institution": "pk"}, public=PUBLIC, personal=PERSONAL
+        city="city",
+        own={"institution": "pk"},
+        public=PUBLIC,
+        personal=PERSONAL,
+        owner_fields=OWNER_FIELDS,
     )
 
     class Meta:
@@ -53,7 +57,13 @@ class ServiceInstitution(Organization):
     recognized_on = models.DateField(_("认定日期"), null=True, blank=True)
     revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
 
-    scope_policy = ScopePolicy(city="city", own={"service": "pk"}, public=PUBLIC, personal=PERSONAL)
+    scope_policy = ScopePolicy(
+        city="city",
+        own={"service": "pk"},
+        public=PUBLIC,
+        personal=PERSONAL,
+        owner_fields=OWNER_FIELDS,
+    )
 
     class Meta:
         verbose_name = _("服务机构")
@@ -73,7 +83,13 @@ class ServiceInstitution(Organization):
 class Bank(Organization):
     short_name = models.CharField(_("简称"), max_length=30, blank=True)
 
-    scope_policy = ScopePolicy(city="city", own={"bank": "pk"}, public=PUBLIC, personal=PERSONAL)
+    scope_policy = ScopePolicy(
+        city="city",
+        own={"bank": "pk"},
+        public=PUBLIC,
+        personal=PERSONAL,
+        owner_fields=OWNER_FIELDS,
+    )
 
     class Meta:
         verbose_name = _("银行")
@@ -125,7 +141,10 @@ class DataConsent(TimeStampedModel):
         _("授权范围"),
         max_length=40,
         default="registry",
-        help_text=_("registry:登记信息与年度数据;innovation_points:创新积分"),
+        help_text=_(
+            "innovation_points:创新积分;profile:登记信息(含创新积分);"
+            "registry:登记信息与年度数据(含创新积分)"
+        ),
     )
     granted_on = models.DateField(_("授权日期"))
     expires_on = models.DateField(_("到期日期"))
@@ -155,7 +174,15 @@ class DataConsent(TimeStampedModel):
                 condition=Q(expires_on__gte=F("granted_on")),
                 name="consent_expires_after_granted",
                 violation_error_message=_("到期日期不能早于授权日期"),
-            )
+            ),
+            # One live consent per enterprise, bank and scope: a grant repeated (or made
+            # twice at once) does not pile up rows.
+            models.UniqueConstraint(
+                fields=["enterprise", "bank", "scope"],
+                condition=Q(revoked_at__isnull=True),
+                name="consent_one_live_per_scope",
+                violation_error_message=_("已有对该银行此范围的有效授权"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -90,6 +90,9 @@ class Platform(TimeStampedModel):
         city="city",
         own={"institution": "host_institution_id", "enterprise": "host_enterprise_id"},
         public=~Q(status="revoked"),
+        # The host describes its platform; its host, kind, level, city and status are the
+        # bureau's (an institution may not hand its platform to another).
+        owner_fields=frozenset({"description", "field"}),
     )
 
     class Meta:
