@@ -269,11 +269,17 @@ def apply_filters(
 
 # Paging parameters for every list. The offset is bounded too: no client pages past a
 # billion rows, and the database refuses offsets beyond a 64-bit integer with an error.
-Limit = Query(20, ge=1, le=100, description="每页条数")
-Offset = Query(0, ge=0, le=10**9, description="跳过条数")
+LIMIT_MAX, OFFSET_MAX = 100, 10**9
+Limit = Query(20, ge=1, le=LIMIT_MAX, description="每页条数")
+Offset = Query(0, ge=0, le=OFFSET_MAX, description="跳过条数")
 
 
 def page(queryset: models.QuerySet, limit: int, offset: int) -> dict[str, Any]:
+    # Checked here too: beside a filter schema, django-ninja does not apply the bounds above.
+    if not 1 <= limit <= LIMIT_MAX:
+        raise DjangoValidationError({"limit": _("每页条数应为 1 至 100")})
+    if not 0 <= offset <= OFFSET_MAX:
+        raise DjangoValidationError({"offset": _("跳过条数应为 0 至 10 亿")})
     return {
         "count": queryset.count(),
         "limit": limit,
