@@ -175,13 +175,19 @@ def _ids(request: HttpRequest) -> list[int]:
     return list(seen)[:BULK_MAX]
 
 
-def _back(request: HttpRequest, back: str) -> HttpResponse:
-    target = request.POST.get("next", "")
+def safe_next(request: HttpRequest) -> str:
+    """The `next` address the request carries (POST, else GET) if it stays on this site,
+    else ""."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(target)
-    return redirect(back)
+        return target
+    return ""
+
+
+def _back(request: HttpRequest, back: str) -> HttpResponse:
+    return redirect(safe_next(request) or back)
 
 
 def bulk_view(

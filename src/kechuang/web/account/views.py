@@ -13,7 +13,6 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -21,6 +20,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kechuang.core import accounts
+from kechuang.core.http import safe_next
 from kechuang.core.models import SecurityEvent
 from kechuang.core.security import HAS_DEVICE, has_second_factor, requires_second_factor
 from kechuang.web.account.forms import PasswordChangeForm, TokenForm
@@ -31,12 +31,7 @@ PENDING_DEVICE = "_kc_pending_totp"
 
 
 def next_url(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("home")
+    return safe_next(request) or reverse("home")
 
 
 @login_required
